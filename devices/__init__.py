@@ -1,0 +1,1 @@
+"""Pumps: the wire protocol, the driver and the pump simulator. Qt-free."""

@@ -1,0 +1,1 @@
+"""The Qt-free heart of the station: domain, persistence, alarms, detection, services."""

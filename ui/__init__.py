@@ -1,0 +1,1 @@
+"""PySide6 and pyqtgraph views, and the command line that composes the application."""
