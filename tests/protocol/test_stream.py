@@ -151,10 +151,8 @@ def test_spec_host_session_is_fully_consumed() -> None:
 
 
 packets = st.one_of(
-    st.binary(max_size=20).map(lambda b: encode_safe(b)),
-    st.text(alphabet="0123456789ABCDEFRUNSTPVOLRAT ", max_size=12).map(
-        lambda t: encode_basic_command(t)
-    ),
+    st.binary(max_size=20).map(encode_safe),
+    st.text(alphabet="0123456789ABCDEFRUNSTPVOLRAT ", max_size=12).map(encode_basic_command),
     st.binary(max_size=12),
 )
 
