@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -19,3 +22,17 @@ def pg_url() -> str:
             pytest.fail("CI=true but STATION_TEST_PG_URL is not set: .ci/run starts the server")
         pytest.skip("no PostgreSQL server configured (set STATION_TEST_PG_URL)")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread of its own running (a driver, a writer...)."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 2.0
+    leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for thread in leftover:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    still = [t.name for t in leftover if t.is_alive()]
+    if still:
+        pytest.fail(f"test left threads running: {still}")
