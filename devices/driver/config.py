@@ -1,0 +1,48 @@
+"""Settings of the driver for one pump, with the defaults the issue asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from devices.driver.reconnect import Backoff
+from devices.driver.session import SessionTiming
+
+
+@dataclass(frozen=True)
+class DriverConfig:
+    """How one pump is driven.
+
+    `safe_mode_timeout_s` arms the pump's watchdog (None: stay in Basic mode); if the
+    station stops talking for that long the pump stops and latches alarm `T`.
+    `link_timeout_s` is how long without a valid reply before the link is reported lost;
+    the clinical limit for reporting it is 10 s.
+    """
+
+    address: int = 0
+    poll_interval_s: float = 1.0
+    link_timeout_s: float = 5.0
+    safe_mode_timeout_s: int | None = 15
+    timing: SessionTiming = field(default_factory=SessionTiming)
+    handshake_attempts: int = 3
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 8.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.address <= 99:
+            raise ValueError("address is 0-99")
+        if self.poll_interval_s <= 0 or self.link_timeout_s <= 0:
+            raise ValueError("intervals must be positive")
+        if self.safe_mode_timeout_s is not None and not 1 <= self.safe_mode_timeout_s <= 255:
+            raise ValueError("the Safe-mode watchdog is 1-255 s")
+        if self.link_timeout_s <= self.timing.reply_timeout_s:
+            raise ValueError("the link timeout must be longer than the reply timeout")
+
+    @property
+    def heartbeat_interval_s(self) -> float:
+        """Longest gap between two packets: a third of the watchdog, or the poll interval."""
+        if self.safe_mode_timeout_s is None:
+            return self.poll_interval_s
+        return min(self.poll_interval_s, self.safe_mode_timeout_s / 3)
+
+    def backoff(self) -> Backoff:
+        return Backoff(initial_s=self.backoff_initial_s, max_s=self.backoff_max_s)

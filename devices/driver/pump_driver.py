@@ -1,0 +1,219 @@
+"""One pump, synchronously: connection sequence, polls, and commands confirmed by read-back.
+
+Runs on the caller's thread (the poller's worker, or the probe). Every exchange goes
+through `_command`, which reports alarm replies and re-issues the command they swallowed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from devices.driver.alarms import AlarmTracker
+from devices.driver.clock import Clock, SystemClock, stamp
+from devices.driver.config import DriverConfig
+from devices.driver.errors import (
+    CommandNotConfirmedError,
+    CommandRefusedError,
+    NoReplyError,
+    NotANewEraPumpError,
+    PumpAlarmError,
+)
+from devices.driver.session import PumpSession
+from devices.driver.types import AlarmSource, DriverEvent, PumpInfo, Sample
+from devices.protocol import (
+    IDENTITY_QUERY,
+    PRESSURE_QUERY,
+    Command,
+    IdentityKind,
+    Prompt,
+    RateUnit,
+    Reply,
+    VolumeUnit,
+    format_float,
+    format_rate,
+    parse_dispensed,
+    parse_identity,
+    parse_pressure,
+    parse_rate,
+    parse_volume,
+)
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+PUMPING = frozenset({Prompt.INFUSING, Prompt.WITHDRAWING, Prompt.PURGING})
+# A command swallowed by an alarm is sent again this many times at most.
+MAX_REISSUES = 2
+_VERSION = re.compile(r"^(?P<model>[A-Z0-9]+?)(?P<firmware>V\d+(?:\.\d+)?)$")
+
+
+class PumpDriver:
+    """Speaks to one pump over an open `PumpSession`; no threads of its own."""
+
+    def __init__(self, session: PumpSession, *, pump_id: str, config: DriverConfig | None = None,
+                 clock: Clock | None = None,
+                 emit: Callable[[DriverEvent], None] = lambda event: None) -> None:
+        self.session = session
+        self.pump_id = pump_id
+        self.config = config or DriverConfig()
+        self.info: PumpInfo | None = None
+        self._clock = clock or SystemClock()
+        self._alarms = AlarmTracker(pump_id, self._clock, emit)
+        session.on_unsolicited = self.on_unsolicited
+
+    def on_unsolicited(self, reply: Reply) -> None:
+        """A packet nobody asked for: the Safe-mode auto-alarm (the session calls this)."""
+        self._alarms.observe(reply, AlarmSource.AUTO)
+
+    # -- connection ---------------------------------------------------------------------
+
+    def connect(self, *, arm_safe_mode: bool = True) -> PumpInfo:
+        """Run the connection sequence; see docs/driver.md."""
+        self._alarms.forget()
+        self._handshake()
+        version = self._command("VER", AlarmSource.CONNECT).data
+        match = _VERSION.match(version)
+        if match is None:
+            raise NotANewEraPumpError(f"{self.session.transport.name}: VER answered {version!r}")
+        extension, simulator, serial_number = self._probe_extension()
+        safe_timeout = self.config.safe_mode_timeout_s if arm_safe_mode else None
+        if safe_timeout is not None:
+            self._arm_safe_mode(safe_timeout)
+        self.info = PumpInfo(model=match["model"], firmware=match["firmware"],
+                             version_text=version, extension=extension,
+                             is_simulator=simulator, serial_number=serial_number,
+                             safe_mode_timeout_s=safe_timeout)
+        return self.info
+
+    def _handshake(self) -> None:
+        """Status queries until one is answered: some units ignore the first command."""
+        for attempt in range(1, self.config.handshake_attempts + 1):
+            try:
+                self._command("", AlarmSource.CONNECT)
+                return
+            except NoReplyError:
+                if attempt == self.config.handshake_attempts:
+                    raise
+                log.info("%s: no answer to status query %d, asking again", self.pump_id, attempt)
+
+    def _probe_extension(self) -> tuple[bool, bool | None, str | None]:
+        reply = self._command(IDENTITY_QUERY, AlarmSource.CONNECT, refusal_ok=True)
+        if reply.error is not None:
+            log.info("%s: no extension (%s): pressure not available", self.pump_id, reply.error)
+            return False, None, None
+        try:
+            identity = parse_identity(reply.data)
+        except ValueError:
+            log.warning("%s: XID answered %r: extension ignored", self.pump_id, reply.data)
+            return False, None, None
+        return True, identity.kind is IdentityKind.SIMULATOR, identity.serial
+
+    def _arm_safe_mode(self, timeout_s: int) -> None:
+        self._command(f"SAF{timeout_s}", AlarmSource.CONNECT)
+        armed = self._command("SAF", AlarmSource.CONNECT).data
+        if armed.lstrip("0") != str(timeout_s):
+            raise CommandNotConfirmedError(f"SAF{timeout_s} read back as {armed!r}")
+
+    def leave_safe_mode(self) -> None:
+        """Return the pump to Basic mode, disarming its watchdog (on an orderly close)."""
+        self._command("SAF0", AlarmSource.COMMAND)
+
+    # -- polling -------------------------------------------------------------------------
+
+    def poll(self) -> Sample:
+        """Rate, volume infused and pressure (if available); status from the last reply."""
+        rate_reply = self._command("RAT", AlarmSource.POLL)
+        rate, unit = parse_rate(rate_reply.data)
+        dispensed = self._command("DIS", AlarmSource.POLL)
+        infused, _withdrawn, volume_unit = parse_dispensed(dispensed.data)
+        last, pressure = dispensed, None
+        if self.info is not None and self.info.extension:
+            last = self._command(PRESSURE_QUERY, AlarmSource.POLL)
+            pressure = parse_pressure(last.data)
+        return Sample(pump_id=self.pump_id, at=stamp(self._clock), status=self._status(last),
+                      rate_ml_h=rate * (unit or RateUnit.ML_H).to_ml_per_h,
+                      volume_ml=infused * volume_unit.to_ml, pressure_mmhg=pressure)
+
+    def heartbeat(self) -> Prompt:
+        """A status query: feeds the watchdog and shows any latched alarm."""
+        return self._status(self._command("", AlarmSource.POLL))
+
+    # -- commands, each confirmed by reading back ----------------------------------------
+
+    def set_rate(self, ml_h: float) -> float:
+        """Set the rate in mL/h; returns the rate read back, in mL/h."""
+        reply = self._command("RAT", AlarmSource.COMMAND)
+        _value, unit = parse_rate(reply.data)
+        # Units cannot change while pumping (?NA); when stopped, use mL/h.
+        unit = (unit or RateUnit.ML_H) if self._status(reply) in PUMPING else RateUnit.ML_H
+        wanted = format_rate(ml_h / unit.to_ml_per_h, unit)
+        self._command(f"RAT{wanted}", AlarmSource.COMMAND)
+        got = self._command("RAT", AlarmSource.COMMAND).data
+        if got != wanted:
+            raise CommandNotConfirmedError(f"RAT{wanted} read back as {got!r}")
+        value, read_unit = parse_rate(got)
+        return value * (read_unit or unit).to_ml_per_h
+
+    def set_volume(self, ml: float) -> float:
+        """Set the volume to be infused in mL (0: no limit); returns the volume read back."""
+        _value, unit = parse_volume(self._command("VOL", AlarmSource.COMMAND).data)
+        if unit is not VolumeUnit.ML:
+            self._command("VOLML", AlarmSource.COMMAND)
+        wanted = format_float(ml)
+        self._command(f"VOL{wanted}", AlarmSource.COMMAND)
+        got = self._command("VOL", AlarmSource.COMMAND).data
+        value, read_unit = parse_volume(got)
+        if read_unit not in (None, VolumeUnit.ML) or format_float(value) != wanted:
+            raise CommandNotConfirmedError(f"VOL{wanted} read back as {got!r}")
+        return value
+
+    def run(self) -> Prompt:
+        """Start pumping. Never re-issued after an alarm: a person decides to restart."""
+        prompt = self._status(self._command("RUN", AlarmSource.COMMAND, reissue=False))
+        if prompt not in PUMPING:
+            prompt = self.heartbeat()
+        if prompt not in PUMPING:
+            raise CommandNotConfirmedError(f"RUN: the pump reports {prompt.name}")
+        return prompt
+
+    def stop(self) -> Prompt:
+        """Stop pumping: paused (`P`) if it was infusing, stopped (`S`) if paused."""
+        prompt = self._status(self._command("STP", AlarmSource.COMMAND))
+        if prompt in PUMPING:
+            prompt = self.heartbeat()
+        if prompt in PUMPING:
+            raise CommandNotConfirmedError(f"STP: the pump reports {prompt.name}")
+        return prompt
+
+    def clear_volume(self) -> None:
+        """Clear the volume infused (`CLD INF`), confirmed by `DIS`."""
+        self._command("CLDINF", AlarmSource.COMMAND)
+        infused, _withdrawn, _unit = parse_dispensed(self._command("DIS", AlarmSource.COMMAND).data)
+        if infused != 0:
+            raise CommandNotConfirmedError(f"CLD INF: volume infused reads {infused}")
+
+    # -- one exchange ---------------------------------------------------------------------
+
+    def _command(self, body: str, source: AlarmSource, *, reissue: bool = True,
+                 refusal_ok: bool = False) -> Reply:
+        """Exchange command `body` (name and argument); report an alarm reply, re-issue."""
+        text = Command(name=body, address=self.config.address).to_text()
+        for _attempt in range(1 + MAX_REISSUES):
+            reply = self.session.exchange(text)
+            self._alarms.observe(reply, source)
+            if reply.alarm is None:
+                if reply.error is not None and not refusal_ok:
+                    raise CommandRefusedError(text, reply.error.value)
+                return reply
+            log.warning("%s: %r met alarm %s", self.pump_id, text, reply.alarm.name)
+            if not reissue:
+                raise PumpAlarmError(text, reply.alarm.value)
+        raise PumpAlarmError(text, reply.status)
+
+    @staticmethod
+    def _status(reply: Reply) -> Prompt:
+        assert reply.prompt is not None  # _command returns only prompt replies
+        return reply.prompt
+
