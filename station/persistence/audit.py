@@ -1,0 +1,44 @@
+"""The append-only audit log.
+
+Hash chaining comes later: it will add columns by migration and hash the
+canonical bytes of each entry with its predecessor's hash. This design keeps
+that possible: ids are strictly increasing, rows are never changed, and
+``detail`` holds canonical JSON text (sorted keys, no spaces) rather than a
+backend JSON type whose stored bytes differ between SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from station.persistence.append_only import AppendOnly
+from station.persistence.base import Base, IdMixin
+from station.persistence.people import ActorMixin
+
+
+def canonical_json(detail: Mapping[str, Any]) -> str:
+    """Serialise a detail mapping the same way every time (sorted keys, compact)."""
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class AuditEntry(AppendOnly, ActorMixin, IdMixin, Base):
+    """Who did what to which record, and when (UTC)."""
+
+    __tablename__ = "audit_log"
+
+    at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(sa.String(64))
+    entity_type: Mapped[str] = mapped_column(sa.String(64), default="")
+    entity_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    detail: Mapped[str] = mapped_column(sa.Text, default="{}")
+
+    def detail_dict(self) -> dict[str, Any]:
+        """The detail as a dictionary."""
+        parsed: dict[str, Any] = json.loads(self.detail)
+        return parsed

@@ -1,0 +1,29 @@
+"""Imports every model module so that ``Base.metadata`` knows all tables."""
+
+from __future__ import annotations
+
+from station.persistence import (
+    alarms,
+    audit,
+    delivery,
+    events,
+    observations,
+    orders,
+    people,
+    scheduling,
+    telemetry,
+)
+from station.persistence.base import Base
+
+MODEL_MODULES = (
+    people,
+    scheduling,
+    orders,
+    delivery,
+    observations,
+    events,
+    alarms,
+    audit,
+    telemetry,
+)
+metadata = Base.metadata

@@ -1,0 +1,102 @@
+"""Schema migrations (Alembic) run programmatically: no alembic.ini at run time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+from station.persistence.database import check_connection, create_engine, resolve_url
+from station.persistence.errors import StorageError, storage_errors
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the migrations shipped inside this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration this version of the station ships."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise StorageError("no migrations found in the package")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for an empty database."""
+    with storage_errors("cannot read the schema version"), engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_engine(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database behind ``engine`` up to ``revision``."""
+    config = alembic_config()
+    with storage_errors("cannot migrate the database"), engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def downgrade_engine(engine: Engine, revision: str) -> None:
+    """Migrate the database behind ``engine`` down to ``revision`` ("base" empties it)."""
+    config = alembic_config()
+    with storage_errors("cannot migrate the database"), engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database at ``url`` up to ``revision``."""
+    engine = create_engine(url)
+    try:
+        upgrade_engine(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Migrate the database at ``url`` down to ``revision``."""
+    engine = create_engine(url)
+    try:
+        downgrade_engine(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def upgrade_database(url: str | None = None) -> str:
+    """``infusion-station db upgrade [--db URL]``: migrate and say what happened."""
+    resolved = resolve_url(url)
+    engine = create_engine(resolved)
+    try:
+        before = current_revision(engine)
+        upgrade_engine(engine)
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        return f"database {where} is up to date (revision {after})"
+    return f"database {where} upgraded from {before or 'empty'} to {after}"
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Start-up: resolve the URL, connect, migrate to head; return the engine.
+
+    Raises :class:`StorageError` subclasses with a message for the user.
+    """
+    engine = create_engine(resolve_url(url))
+    try:
+        check_connection(engine)
+        upgrade_engine(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
