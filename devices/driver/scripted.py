@@ -4,9 +4,10 @@ The script is a list of steps. `Exchange(expect, reply)` checks that the next wr
 exactly `expect` and queues `reply` for reading (`b""` plays a pump that stays silent).
 `Unsolicited(data)` queues bytes nobody asked for (a Safe-mode auto-alarm) as soon as
 the steps before it are done. `Disconnect()` makes every later read and write fail as an
-unplugged adapter does. `assert_consumed()` fails on a wrong or missing write, unused
-steps, or reply bytes nobody read. The fake is thread-safe: the driver reads it from
-its reader thread and writes it from its worker thread.
+unplugged adapter does; `Silence()` accepts every later write and never answers, as a
+pump whose cable was pulled does (it must be the last step). `assert_consumed()` fails
+on a wrong or missing write, unused steps, or reply bytes nobody read. The fake is
+thread-safe: the driver reads it from its reader thread, writes it from its worker.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ class Disconnect:
     """From here on the port is gone."""
 
 
-Step = Exchange | Unsolicited | Disconnect
+@dataclass(frozen=True)
+class Silence:
+    """From here on every write is taken and nothing comes back."""
+
+
+Step = Exchange | Unsolicited | Disconnect | Silence
 
 
 class ScriptMismatchError(AssertionError):
@@ -77,6 +83,8 @@ class ScriptedTransport:
             self._check_connected()
             self._written.append(bytes(data))
             step = self._steps[0] if self._steps else None
+            if isinstance(step, Silence):
+                return
             if not isinstance(step, Exchange):
                 self._fail(f"unexpected write {data!r}: next step is {step!r}")
             elif step.expect != data:
@@ -114,15 +122,11 @@ class ScriptedTransport:
             self._pending += data
             self._cond.notify_all()
 
-    def is_consumed(self) -> bool:
-        with self._cond:
-            return not self._steps and not self._pending
-
     def assert_consumed(self) -> None:
         """Fail unless every step ran, every reply byte was read and no write was wrong."""
         with self._cond:
             problems = list(self._failures)
-            if self._steps:
+            if self._steps and self._steps != deque([Silence()]):
                 problems.append(f"unprocessed steps remain: {list(self._steps)!r}")
             if self._pending:
                 problems.append(f"unread reply bytes remain: {bytes(self._pending)!r}")
@@ -130,7 +134,7 @@ class ScriptedTransport:
             raise ScriptMismatchError("; ".join(problems))
 
     def _release_unsolicited(self) -> None:
-        while self._steps and not isinstance(self._steps[0], Exchange):
+        while self._steps and isinstance(self._steps[0], Unsolicited | Disconnect):
             step = self._steps.popleft()
             if isinstance(step, Unsolicited):
                 self._pending += step.data
