@@ -6,6 +6,8 @@ Qt-free. Services use the repositories below with a sessionmaker from
 
 from __future__ import annotations
 
+# Every model module, so that foreign keys resolve whichever module a caller imports.
+from station.persistence import models  # noqa: F401
 from station.persistence.alarm_log import AlarmLog
 from station.persistence.append_only import AppendOnlyError
 from station.persistence.audit_log import AuditLog

@@ -95,8 +95,9 @@ class TelemetryWriter:
 
     def add(self, sample: TelemetrySample) -> None:
         """Buffer one sample; flush if the oldest buffered one is due."""
+        at_us = to_epoch_us(sample.at)  # first: a refused sample must leave no trace
         cols = self._pending.setdefault(sample.infusion_id, _Columns())
-        cols.times_us.append(to_epoch_us(sample.at))
+        cols.times_us.append(at_us)
         cols.rate.append(sample.rate_ml_h)
         cols.volume.append(sample.volume_ml)
         p = sample.pressure_mmhg
