@@ -13,12 +13,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from station.domain.refusals import Refusal, Result, decide, require_aware, say_minutes, say_number
-from station.domain.timers import Countdown, countdown
+from station.domain.timers import Countdown, countdown, in_future
 from station.domain.units import volume_ml
 
 # Pumps are accurate to about 5 % (GIP SR 1.2.1): a smaller shortfall is not "early".
 SHORTFALL_TOLERANCE = 0.05
-CLOCK_SKEW = timedelta(minutes=2)
 
 
 class SegmentEnd(StrEnum):
@@ -137,7 +136,7 @@ def complete_infusion(
             f"Only {say_number(volumes.total_ml)} of {say_number(ordered_ml)} mL were given: "
             "record why the infusion ends early.",
         ))
-    if completed_at > now + CLOCK_SKEW:
+    if in_future(completed_at, now):
         refusals.append(Refusal(CompletionRefusal.IN_FUTURE,
                                 "The completion time is in the future; check it."))
     completion = Completion(completed_at, completed_by, volumes, completed_at + observation,

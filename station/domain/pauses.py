@@ -14,9 +14,7 @@ from enum import IntEnum, StrEnum
 
 from station.domain.drug_library import MonitoringIntervals
 from station.domain.refusals import Refusal, Result, decide, require_aware, say_number
-from station.domain.timers import Countdown, countdown
-
-CLOCK_SKEW = timedelta(minutes=2)
+from station.domain.timers import Countdown, countdown, in_future
 
 
 class PauseReason(StrEnum):
@@ -96,7 +94,7 @@ def _who_and_when(by: str, at: datetime, now: datetime) -> list[Refusal]:
     refusals = []
     if not by.strip():
         refusals.append(Refusal(PauseRefusal.WHO_MISSING, "Record who did it."))
-    if at > now + CLOCK_SKEW:
+    if in_future(at, now):
         refusals.append(Refusal(PauseRefusal.IN_FUTURE,
                                 "The time entered is in the future; check it."))
     return refusals

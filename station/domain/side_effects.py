@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import IntEnum, StrEnum
 
 from station.domain.pauses import ResumeRate
 from station.domain.refusals import Refusal, Result, decide, require_aware
-
-CLOCK_SKEW = timedelta(minutes=2)
+from station.domain.timers import in_future
 
 
 class Symptom(StrEnum):
@@ -135,7 +134,7 @@ def record_side_effect(
     refusals = []
     if symptom is Symptom.OTHER and not other_text.strip():
         refusals.append(Refusal(SideEffectRefusal.OTHER_NEEDS_TEXT, "Describe the symptom."))
-    if observed_at > now + CLOCK_SKEW:
+    if in_future(observed_at, now):
         refusals.append(Refusal(SideEffectRefusal.IN_FUTURE,
                                 "The time entered is in the future; check it."))
     if rate_ml_h < 0:

@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from station.domain.refusals import Refusal, Result, decide, require_aware, say_number
-from station.domain.timers import Countdown, interval_countdown
+from station.domain.timers import Countdown, in_future, interval_countdown
 
 MAX_PLAUSIBLE_EXTENT_CM = 60.0
-CLOCK_SKEW = timedelta(minutes=2)
 
 
 class InfiltrationGrade(IntEnum):
@@ -108,7 +107,7 @@ def record_site_assessment(
             f"Grade {int(grade)} means {GRADE_CRITERIA[grade]}, but the extent is "
             f"{say_number(extent_cm)} cm: confirm it or correct the grade.",
         ))
-    if assessed_at > now + CLOCK_SKEW:
+    if in_future(assessed_at, now):
         refusals.append(Refusal(SiteRefusal.IN_FUTURE,
                                 "The check is timed in the future; check the time entered."))
     return decide(

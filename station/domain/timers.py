@@ -7,6 +7,16 @@ from datetime import datetime, timedelta
 
 from station.domain.refusals import require_aware
 
+# A time entered slightly ahead of the station clock is accepted (device clock skew).
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+def in_future(moment: datetime, now: datetime) -> bool:
+    """Whether an entered time lies beyond ``now`` by more than clock skew."""
+    require_aware(moment, "time entered")
+    require_aware(now, "now")
+    return moment > now + CLOCK_SKEW
+
 
 @dataclass(frozen=True)
 class Countdown:

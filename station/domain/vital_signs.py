@@ -14,9 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from station.domain.refusals import Refusal, Result, decide, require_aware, say_number
-
-# A reading stamped slightly ahead of the station clock is accepted (device clock skew).
-CLOCK_SKEW = timedelta(minutes=2)
+from station.domain.timers import Countdown, in_future, interval_countdown
 
 
 class VitalSign(StrEnum):
@@ -137,7 +135,7 @@ def record_vital_signs(
     refusals: list[Refusal] = []
     if not rounded:
         refusals.append(Refusal(VitalsRefusal.EMPTY, "No vital sign was entered."))
-    if taken_at > now + CLOCK_SKEW:
+    if in_future(taken_at, now):
         refusals.append(Refusal(VitalsRefusal.IN_FUTURE,
                                 "The reading is timed in the future; check the time entered."))
     implausible = _value_refusals(rounded)
@@ -148,3 +146,8 @@ def record_vital_signs(
         refusals += _unusual(rounded, confirmed_unusual)
     record = VitalSignsRecord(taken_at, taken_by, rounded, confirmed_unusual & rounded.keys())
     return decide(record, refusals)
+
+
+def next_vital_signs(last: VitalSignsRecord, interval: timedelta, now: datetime) -> Countdown:
+    """When vital signs are next due (interval from the drug library)."""
+    return interval_countdown(last.taken_at, interval, now)
