@@ -70,7 +70,7 @@ class PreInfusionChecklist:
 
 
 def _given(name: str, given: Iterable[GivenPremedication]) -> GivenPremedication | None:
-    matches = [g for g in given if name in g.name.lower()]
+    matches = [g for g in given if name.lower() in g.name.lower()]
     return max(matches, key=lambda g: g.given_at) if matches else None
 
 

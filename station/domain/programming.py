@@ -105,6 +105,9 @@ def check_rate(
 ) -> Result[SoftLimitOverride | None]:
     """Check a rate (new program or a change): hard limits refuse, soft need a reason."""
     limits = drug.limits
+    if limits.unit.needs_weight and (weight_kg is None or weight_kg <= 0):
+        return decide(None, [Refusal(ProgrammingRefusal.WEIGHT_REQUIRED,
+                                     f"{drug.name} is dosed per kg: enter the patient's weight.")])
     zone = limit_zone(limits, rate_ml_h, weight_kg)
     if zone is LimitZone.WITHIN:
         return decide(None, [])

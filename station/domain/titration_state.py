@@ -144,13 +144,16 @@ def account_pause(state: TitrationState, paused_for: timedelta) -> TitrationStat
     return replace(state, paused_in_step=state.paused_in_step + paused_for)
 
 
-def halve_rate(state: TitrationState, *, now: datetime, factor: float = 0.5) -> TitrationState:
-    """Run at half the rate at onset; hold it for the drug's reaction hold (Ocrevus: 30 min).
-
-    The next confirmation goes back to the interrupted step, which then runs in full.
+def halve_rate(
+    state: TitrationState, *, now: datetime, after_reaction: bool = True, factor: float = 0.5
+) -> TitrationState:
+    """Run at half the current rate; after a reaction, hold it for the drug's reaction hold
+    (Ocrevus: 30 min). The next confirmation goes back to the interrupted step, which then
+    runs in full.
     """
     require_aware(now, "now")
-    hold_until = now + state.reaction_hold if state.reaction_hold else None
+    hold = state.reaction_hold if after_reaction else None
+    hold_until = now + hold if hold else None
     return replace(state, reduced_rate_ml_h=state.rate_ml_h * factor, step_started_at=now,
                    paused_in_step=timedelta(0), no_escalation_before=hold_until)
 

@@ -109,5 +109,10 @@ def test_ready_to_start(case: Case) -> None:
     assert case.says in reasons(result)
 
 
+def test_order_premedication_names_match_whatever_the_case() -> None:
+    due = (Premedication("Diphenhydramine", "50 mg", True, minutes(30)),)
+    assert checklist_gaps(COMPLETE, due, NOW) == ()
+
+
 def test_no_premedications_due_for_saline() -> None:
     assert checklist_gaps(_premeds(), (), NOW) == ()

@@ -112,3 +112,9 @@ def test_rate_change_during_infusion_uses_the_same_limits() -> None:
     assert override is not None and override.reason == "prescriber: faster schedule"
     assert override.limit == "150 mL/h"
     assert refusal_codes(check_rate(drug, 251, None, "x")) == (P.ABOVE_HARD_LIMIT,)
+
+
+def test_rate_change_for_a_per_kg_drug_needs_the_weight() -> None:
+    drug = LIB.drug("ivig-octagam-10")
+    assert refusal_codes(check_rate(drug, 42, None)) == (P.WEIGHT_REQUIRED,)
+    assert accepted(check_rate(drug, 42, 70)) is None

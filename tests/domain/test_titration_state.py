@@ -213,3 +213,9 @@ def test_pump_rate_against_the_current_step() -> None:
     halved = halve_rate(state, now=NOW)
     assert check_rate_against_step(halved, 20).match is RateMatch.TOO_HIGH
     assert isinstance(confirm_next_step(halved, now=NOW, by="x"), Accepted)
+
+
+def test_half_rate_without_a_reaction_has_no_hold() -> None:
+    halved = halve_rate(started("ocrelizumab-first"), now=NOW + minutes(5), after_reaction=False)
+    assert halved.rate_ml_h == 15
+    assert next_step_due(halved) == NOW + minutes(5)
