@@ -58,7 +58,7 @@ def parse_drug_library(text: str, source: str = "<text>") -> DrugLibrary:
 
 def _library(check: Checker, data: Table) -> DrugLibrary | None:
     check.keys(data, (), {"library", "defaults", "drug"}, {"units"})
-    head = data.get("library", {})
+    head = check.table(data, "library", ())
     check.keys(head, ("library",), {"schema", "version", "effective"},
                {"status", "sedating_medications"})
     schema = check.get(head, "schema", ("library",), int)
@@ -69,10 +69,11 @@ def _library(check: Checker, data: Table) -> DrugLibrary | None:
     sedating = check.get(head, "sedating_medications", ("library",), list) or []
     if not all(isinstance(s, str) and s.strip() for s in sedating):
         check.fail(("library", "sedating_medications"), "must be a list of medication names")
-    defaults = _defaults(check, data.get("defaults", {}))
+    defaults = _defaults(check, check.table(data, "defaults", ()))
+    units_table = check.table(data, "units", ())
     units = {
-        name: _unit(check, table, ("units", name))
-        for name, table in data.get("units", {}).items()
+        name: _unit(check, check.table(units_table, name, ("units",)), ("units", name))
+        for name in units_table
     }
     drugs = [_drug(check, t, ("drug", i)) for i, t in enumerate(check.tables(data, "drug", ()))]
     _unique_ids(check, drugs)
@@ -174,7 +175,8 @@ def _drug(check: Checker, table: Table, path: Path) -> Drug | None:
     source = check.text(table, "source", path)
     titration = None
     if "titration" in table:
-        titration = _titration(check, table["titration"], (*path, "titration"), limits)
+        titration = _titration(check, check.table(table, "titration", path),
+                               (*path, "titration"), limits)
     premeds = [
         _premedication(check, t, (*path, "premedication", i))
         for i, t in enumerate(check.tables(table, "premedication", path))

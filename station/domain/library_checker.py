@@ -106,6 +106,14 @@ class Checker:
             return None
         return timedelta(minutes=value)
 
+    def table(self, data: Table, key: str, path: Path) -> Table:
+        """A sub-table; a missing one reads as empty (its required keys then fail)."""
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.fail((*path, key), f"{key} must be a table, got {value!r}")
+            return {}
+        return value
+
     def tables(self, data: Table, key: str, path: Path) -> list[Table]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):

@@ -213,3 +213,26 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_shipped_file_still_parses_from_text() -> None:
     assert parse_drug_library(GOOD).version == load_drug_library().version
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("[drug.titration]\nsource = \"test\"\nsteps = [\n  { rate = 10, minutes = 15 },\n"
+         "  { rate = 50 },\n]\n", 'titration = "fast"\n', "titration must be a table"),
+        ("[units.day-unit]\npause_alarm_medium_min = 5\nsite_check_interval_min = 240\n",
+         '[units]\nday-unit = 3\n', "day-unit must be a table"),
+    ],
+)
+def test_wrong_shapes_are_issues_not_crashes(old: str, new: str, message: str) -> None:
+    assert old in MINIMAL
+    with pytest.raises(DrugLibraryError, match=message):
+        parse_drug_library(MINIMAL.replace(old, new))
+
+
+def test_units_not_a_table() -> None:
+    bad = MINIMAL.replace("[units.day-unit]\npause_alarm_medium_min = 5\n"
+                          "site_check_interval_min = 240\n", "")
+    with pytest.raises(DrugLibraryError, match="units must be a table") as caught:
+        parse_drug_library("units = 3\n" + bad)
+    assert caught.value.issues[0].line == 1
