@@ -140,8 +140,10 @@ def confirm_next_step(
 
 
 def account_pause(state: TitrationState, paused_for: timedelta) -> TitrationState:
-    """A pause does not count towards a step's time: the step is extended by it."""
-    return replace(state, paused_in_step=state.paused_in_step + paused_for)
+    """A pause does not count towards a step's time, nor towards a reaction hold."""
+    hold = state.no_escalation_before
+    return replace(state, paused_in_step=state.paused_in_step + paused_for,
+                   no_escalation_before=hold + paused_for if hold else None)
 
 
 def halve_rate(

@@ -219,3 +219,11 @@ def test_half_rate_without_a_reaction_has_no_hold() -> None:
     halved = halve_rate(started("ocrelizumab-first"), now=NOW + minutes(5), after_reaction=False)
     assert halved.rate_ml_h == 15
     assert next_step_due(halved) == NOW + minutes(5)
+
+
+def test_a_pause_during_the_reaction_hold_extends_it() -> None:
+    halved = halve_rate(started("ocrelizumab-first"), now=NOW)
+    paused = account_pause(halved, minutes(8))
+    assert next_step_due(paused) == NOW + minutes(38)
+    assert refusal_codes(confirm_next_step(paused, now=NOW + minutes(31), by="rn1")) == (
+        TR.REACTION_HOLD,)
