@@ -159,18 +159,22 @@ class PumpPoller:
                           emit=self._emit)
 
     def _serve(self, driver: PumpDriver) -> str:
-        """Poll and run commands until the link is lost or the station closes; say why."""
-        interval = self.config.poll_interval_s
-        next_poll = self._clock.monotonic()
-        connected_at = next_poll
+        """Poll, heartbeat and run commands until the link is lost or the station closes."""
+        interval, beat = self.config.poll_interval_s, self.config.heartbeat_interval_s
+        next_poll = next_beat = connected_at = self._clock.monotonic()
         while not self._closing.is_set():
             try:
                 driver.session.drain()
                 self._run_jobs(driver)
                 now = self._clock.monotonic()
                 if now >= next_poll:
-                    next_poll = max(next_poll + interval, now)
-                    self._poll(driver)
+                    next_poll, next_beat = max(next_poll + interval, now), now + beat
+                    sample = self._guarded(driver.poll)
+                    if sample is not None:
+                        self._emit(sample)
+                elif now >= next_beat:
+                    next_beat = now + beat
+                    self._guarded(driver.heartbeat)
             except TransportError as exc:
                 return f"port failed: {exc}"
             except Exception as exc:  # a driver bug must show as a lost link, not silence
@@ -179,17 +183,19 @@ class PumpPoller:
             silent_for = self._clock.monotonic() - (driver.session.last_reply_at or connected_at)
             if silent_for > self.config.link_timeout_s:
                 return f"no valid reply for {silent_for:.1f} s"
-            self._wakeup.wait(max(0.0, next_poll - self._clock.monotonic()))
+            self._wakeup.wait(max(0.0, min(next_poll, next_beat) - self._clock.monotonic()))
             self._wakeup.clear()
         return "closed"
 
-    def _poll(self, driver: PumpDriver) -> None:
+    def _guarded(self, exchange: Callable[[], T]) -> T | None:
+        """One poll or heartbeat; a failed one is logged (the link timeout judges silence)."""
         try:
-            self._emit(driver.poll())
+            return exchange()
         except TransportError:
             raise
-        except (DriverError, ValueError) as exc:
-            log.warning("%s: poll failed: %s", self.pump_id, exc)
+        except DriverError as exc:
+            log.warning("%s: %s failed: %s", self.pump_id, exchange.__name__, exc)
+            return None
 
     def _take_jobs(self) -> Iterator[_Job]:
         """The queued jobs the caller has not cancelled, each marked running."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from devices.driver.alarms import AlarmTracker
 from devices.driver.clock import Clock, SystemClock, stamp
@@ -16,6 +17,7 @@ from devices.driver.config import DriverConfig
 from devices.driver.errors import (
     CommandNotConfirmedError,
     CommandRefusedError,
+    InvalidReplyError,
     NoReplyError,
     NotANewEraPumpError,
     PumpAlarmError,
@@ -42,6 +44,7 @@ from devices.protocol import (
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
+T = TypeVar("T")
 
 PUMPING = frozenset({Prompt.INFUSING, Prompt.WITHDRAWING, Prompt.PURGING})
 # A command swallowed by an alarm is sent again this many times at most.
@@ -125,13 +128,13 @@ class PumpDriver:
     def poll(self) -> Sample:
         """Rate, volume infused and pressure (if available); status from the last reply."""
         rate_reply = self._command("RAT", AlarmSource.POLL)
-        rate, unit = parse_rate(rate_reply.data)
+        rate, unit = _decoded(parse_rate, rate_reply.data)
         dispensed = self._command("DIS", AlarmSource.POLL)
-        infused, _withdrawn, volume_unit = parse_dispensed(dispensed.data)
+        infused, _withdrawn, volume_unit = _decoded(parse_dispensed, dispensed.data)
         last, pressure = dispensed, None
         if self.info is not None and self.info.extension:
             last = self._command(PRESSURE_QUERY, AlarmSource.POLL)
-            pressure = parse_pressure(last.data)
+            pressure = _decoded(parse_pressure, last.data)
         return Sample(pump_id=self.pump_id, at=stamp(self._clock), status=self._status(last),
                       rate_ml_h=rate * (unit or RateUnit.ML_H).to_ml_per_h,
                       volume_ml=infused * volume_unit.to_ml, pressure_mmhg=pressure)
@@ -145,7 +148,7 @@ class PumpDriver:
     def set_rate(self, ml_h: float) -> float:
         """Set the rate in mL/h; returns the rate read back, in mL/h."""
         reply = self._command("RAT", AlarmSource.COMMAND)
-        _value, unit = parse_rate(reply.data)
+        _value, unit = _decoded(parse_rate, reply.data)
         # Units cannot change while pumping (?NA); when stopped, use mL/h.
         unit = (unit or RateUnit.ML_H) if self._status(reply) in PUMPING else RateUnit.ML_H
         wanted = format_rate(ml_h / unit.to_ml_per_h, unit)
@@ -153,18 +156,18 @@ class PumpDriver:
         got = self._command("RAT", AlarmSource.COMMAND).data
         if got != wanted:
             raise CommandNotConfirmedError(f"RAT{wanted} read back as {got!r}")
-        value, read_unit = parse_rate(got)
+        value, read_unit = _decoded(parse_rate, got)
         return value * (read_unit or unit).to_ml_per_h
 
     def set_volume(self, ml: float) -> float:
         """Set the volume to be infused in mL (0: no limit); returns the volume read back."""
-        _value, unit = parse_volume(self._command("VOL", AlarmSource.COMMAND).data)
+        _value, unit = _decoded(parse_volume, self._command("VOL", AlarmSource.COMMAND).data)
         if unit is not VolumeUnit.ML:
             self._command("VOLML", AlarmSource.COMMAND)
         wanted = format_float(ml)
         self._command(f"VOL{wanted}", AlarmSource.COMMAND)
         got = self._command("VOL", AlarmSource.COMMAND).data
-        value, read_unit = parse_volume(got)
+        value, read_unit = _decoded(parse_volume, got)
         if read_unit not in (None, VolumeUnit.ML) or format_float(value) != wanted:
             raise CommandNotConfirmedError(f"VOL{wanted} read back as {got!r}")
         return value
@@ -190,9 +193,17 @@ class PumpDriver:
     def clear_volume(self) -> None:
         """Clear the volume infused (`CLD INF`), confirmed by `DIS`."""
         self._command("CLDINF", AlarmSource.COMMAND)
-        infused, _withdrawn, _unit = parse_dispensed(self._command("DIS", AlarmSource.COMMAND).data)
+        dispensed = self._command("DIS", AlarmSource.COMMAND).data
+        infused, _withdrawn, _unit = _decoded(parse_dispensed, dispensed)
         if infused != 0:
             raise CommandNotConfirmedError(f"CLD INF: volume infused reads {infused}")
+
+    def send(self, body: str) -> Reply:
+        """Any other command (`DIA26.59`, `DIRINF`...): the reply; refusals raise.
+
+        Alarm replies are reported and the command re-issued, as for every command here.
+        """
+        return self._command(body, AlarmSource.COMMAND)
 
     # -- one exchange ---------------------------------------------------------------------
 
@@ -203,9 +214,12 @@ class PumpDriver:
         for _attempt in range(1 + MAX_REISSUES):
             reply = self.session.exchange(text)
             self._alarms.observe(reply, source)
-            if reply.alarm is None:
-                if reply.error is not None and not refusal_ok:
+            if reply.error is not None:
+                # Refused, so not a valid command: it acknowledged nothing either.
+                if not refusal_ok:
                     raise CommandRefusedError(text, reply.error.value)
+                return reply
+            if reply.alarm is None:
                 return reply
             log.warning("%s: %r met alarm %s", self.pump_id, text, reply.alarm.name)
             if not reissue:
@@ -214,6 +228,15 @@ class PumpDriver:
 
     @staticmethod
     def _status(reply: Reply) -> Prompt:
-        assert reply.prompt is not None  # _command returns only prompt replies
+        if reply.prompt is None:  # a refused command during an alarm: no prompt to give
+            raise PumpAlarmError(reply.to_text(), reply.status)
         return reply.prompt
 
+
+
+def _decoded(parse: Callable[[str], T], data: str) -> T:
+    """Parse reply data; a reply that is framed right but says nonsense is InvalidReplyError."""
+    try:
+        return parse(data)
+    except ValueError as exc:
+        raise InvalidReplyError(f"reply data {data!r}: {exc}") from exc
