@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from devices.simulator.clock import ScaledClock
+from devices.simulator.clock import ScaledClock, WallClock
 from devices.simulator.control import ControlServer
 from devices.simulator.control_cli import main as control_main
 from devices.simulator.fleet import Fleet, build_units
@@ -88,7 +88,9 @@ def serve(
     args: argparse.Namespace, steps: list[Step], settings: PumpSettings, params: LineParams
 ) -> int:
     clock = ScaledClock(args.speed)
-    units = build_units(args.pumps, clock, args.seed, settings, params)
+    units = build_units(
+        args.pumps, clock, args.seed, settings=settings, params=params, wire_clock=WallClock()
+    )
     fleet = Fleet(units)
     temp_dir = None if args.control else Path(tempfile.mkdtemp(prefix="pump-sim-"))
     control_path = args.control or (temp_dir / "control.sock" if temp_dir else None)

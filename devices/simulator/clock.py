@@ -34,6 +34,13 @@ class ScaledClock:
         return self._real()
 
 
+class WallClock:
+    """Real monotonic seconds: the time of the wire (watchdog, inter-byte gaps)."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+
 class ManualClock:
     """A clock the caller moves by hand: for in-process tests and offline simulation."""
 

@@ -22,10 +22,15 @@ def build_units(
     count: int,
     clock: Clock,
     seed: int,
+    *,
     settings: PumpSettings | None = None,
     params: LineParams | None = None,
+    wire_clock: Clock | None = None,
 ) -> list[PumpUnit]:
-    """`count` pumps numbered from 1, each with its own reproducible random streams."""
+    """`count` pumps numbered from 1, each with its own reproducible random streams.
+
+    `wire_clock` times the Safe-mode watchdog (real time when served; default `clock`).
+    """
     streams = np.random.SeedSequence(seed).spawn(2 * count)
     units = []
     for index in range(count):
@@ -35,6 +40,7 @@ def build_units(
             serial=f"SN{index + 1:04d}",
             settings=settings,
             params=params,
+            wire_clock=wire_clock,
         )
         units.append(PumpUnit(index + 1, pump, np.random.default_rng(streams[2 * index + 1])))
     return units

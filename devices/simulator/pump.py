@@ -1,8 +1,9 @@
 """The protocol state machine of one simulated pump: frames in, reply bytes out.
 
 Pure (no I/O): the server feeds it what its StreamParser produced and writes back what
-it returns. Time comes from an injected clock; `poll()` runs the time-driven parts
-(the model, the Safe-mode watchdog, auto-alarms). Decisions the manuals leave open are
+it returns. Time comes from injected clocks: the simulated clock drives the model, the
+wire clock (real time in the served simulator) the Safe-mode watchdog; `poll()` runs
+the time-driven parts (the model, the watchdog, auto-alarms). Decisions the manuals leave open are
 in docs/protocol-notes.md and docs/simulator.md.
 """
 
@@ -49,11 +50,16 @@ class SimulatedPump:
         self,
         clock: Clock,
         rng: np.random.Generator,
+        *,
         serial: str = "SN0001",
         settings: PumpSettings | None = None,
         params: LineParams | None = None,
+        wire_clock: Clock | None = None,
     ) -> None:
         self.clock = clock
+        # The watchdog watches the host, whose keep-alives run on real time: it uses the
+        # wire clock (real, not sped up) when one is given.
+        self.wire_clock = wire_clock or clock
         self.serial = serial
         self.mechanics = Mechanics(settings or PumpSettings(), params or LineParams(), rng)
         self.address = 0
@@ -80,7 +86,8 @@ class SimulatedPump:
         if self.powered:
             for event in events:
                 self._on_event(event)
-            if self._watchdog_deadline is not None and now > self._watchdog_deadline:
+            deadline = self._watchdog_deadline
+            if deadline is not None and self.wire_clock.now() > deadline:
                 self._watchdog_deadline = None
                 self.mechanics.halt()
                 self._raise_alarm(AlarmCode.SAFE_TIMEOUT)
@@ -134,7 +141,7 @@ class SimulatedPump:
     def set_safe_timeout(self, seconds: int) -> None:
         """`SAF n`: the watchdog restarts from this (valid) packet."""
         self.safe_timeout_s = seconds
-        self._watchdog_deadline = self.clock.now() + seconds if seconds else None
+        self._watchdog_deadline = self.wire_clock.now() + seconds if seconds else None
 
     def set_settings(self, **changes: float) -> None:
         """Change pump-side settings (occlusion limit, KVO rate, purge rate)."""
@@ -161,7 +168,7 @@ class SimulatedPump:
         if not command.system and command.address != self.address:
             return None  # for another pump on the line
         if self.safe_mode:
-            self._watchdog_deadline = self.clock.now() + self.safe_timeout_s
+            self._watchdog_deadline = self.wire_clock.now() + self.safe_timeout_s
         handler = self._handler(command)
         if handler is None:
             return self._frame(self._status_reply(error=ReplyError.UNKNOWN))

@@ -80,7 +80,7 @@ class Server:
         self._announce = announce
         self._tick_s = tick_s
         self._tickers: list[Callback] = []
-        self._running = False
+        self._stopping = False
 
     def add_ticker(self, callback: Callback) -> None:
         """Something else to run every tick (scenario, traces)."""
@@ -99,11 +99,11 @@ class Server:
             self._announce(served.info())
 
     def stop(self) -> None:
-        self._running = False
+        """Make `run()` return; safe to call from a signal handler, even before `run()`."""
+        self._stopping = True
 
     def run(self) -> None:
-        self._running = True
-        while self._running:
+        while not self._stopping:
             for key, _ in self.selector.select(self._tick_s):
                 callback: Callback = key.data
                 callback()

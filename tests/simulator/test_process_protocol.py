@@ -84,14 +84,18 @@ def test_safe_mode_session_and_watchdog_auto_alarm() -> None:
     with SimulatorProcess(pumps=1, speed=10, seed=4) as sim:
         host = Host(sim.open_serial(1))
         assert host.ask("0SAF0", safe=True) == "00A?R"
-        frame = host.ask_frame("0SAF2", safe=True)  # 2 simulated s = 0.2 s real
+        # The watchdog runs on real time, whatever --speed: hosts keep alive on real time.
+        frame = host.ask_frame("0SAF1", safe=True)
         assert (frame.mode.value, frame.payload) == ("safe", b"00S")
         assert host.ask("0RAT100MH", safe=True) == "00S"
         assert host.ask("0RUN", safe=True) == "00I"
-        for _ in range(10):  # a keep-alive every 50 ms real (0.5 s simulated)
+        started = time.monotonic()
+        while time.monotonic() - started < 1.5:  # a keep-alive every 50 ms, 15 s simulated
             assert host.ask("0", safe=True) == "00I"
             time.sleep(0.05)
-        alarm = host.reply(timeout_s=2.0)  # the host goes quiet: the alarm comes unasked
+        quiet = time.monotonic()
+        alarm = host.reply(timeout_s=3.0)  # the host goes quiet: the alarm comes unasked
+        assert 0.9 < time.monotonic() - quiet < 1.5
         assert (alarm.mode.value, alarm.payload) == ("safe", b"00A?T")
         assert host.ask("0", safe=True) == "00A?T"
         assert host.ask("0", safe=True) == "00P"
