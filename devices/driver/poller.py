@@ -146,7 +146,8 @@ class PumpPoller:
             expected = isinstance(exc, DriverError | ValueError)
             log.log(logging.INFO if expected else logging.ERROR, "%s: connection failed: %r",
                     self.pump_id, exc, exc_info=not expected)
-            self._set_state(LinkState.LOST, f"cannot connect: {exc}")
+            reason = f"cannot connect: {exc}" if expected else f"driver fault: {exc!r}"
+            self._set_state(LinkState.LOST, reason)
             return None
         self._emit(PumpIdentified(self.pump_id, stamp(self._clock), self._info))
         self._set_state(LinkState.UP, f"{self._info.version_text} answers")
