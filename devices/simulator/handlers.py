@@ -7,6 +7,7 @@ does not parse) for the bare `?`. An empty argument is a query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from devices.protocol import (
     parse_rate,
     parse_volume,
 )
+from devices.simulator.accessories import ACCESSORY_HANDLERS
 from devices.simulator.mechanics import Motion
 from devices.simulator.program import VOLUME_MAX, Direction, OutOfRangeError
 
@@ -48,6 +50,15 @@ def _no_argument(argument: str) -> None:
         raise ValueError(f"takes no argument: {argument!r}")
 
 
+_TRAILING_ZEROS = re.compile(r"^(\d*\.\d*?)0+([A-Z]*)$")
+
+
+def _trim_zeros(argument: str) -> str:
+    """`10.000MM` -> `10.MM`: hosts that print `%0.3f` send more digits than the pump
+    float holds; the zeros carry no value, so the pump reads them as it would `10.`."""
+    return _TRAILING_ZEROS.sub(r"\1\2", argument)
+
+
 def _not_while_pumping(pump: SimulatedPump) -> None:
     if pump.mechanics.pumping:
         raise NotAllowedError("the program cannot change while pumping")
@@ -62,7 +73,7 @@ def diameter(pump: SimulatedPump, argument: str) -> str:
     program = pump.mechanics.program
     if not argument:
         return format_float(program.diameter_mm)
-    value = parse_float(argument)
+    value = parse_float(_trim_zeros(argument))
     _not_while_pumping(pump)
     program.set_diameter(value)
     return ""
@@ -72,7 +83,7 @@ def rate(pump: SimulatedPump, argument: str) -> str:
     program = pump.mechanics.program
     if not argument:
         return format_rate(program.rate, program.rate_unit)
-    value, unit = parse_rate(argument)
+    value, unit = parse_rate(_trim_zeros(argument))
     if unit not in (None, program.rate_unit) and pump.mechanics.pumping:
         raise NotAllowedError("rate units cannot change while pumping")
     program.set_rate(value, unit)
@@ -87,7 +98,7 @@ def volume(pump: SimulatedPump, argument: str) -> str:
         _not_while_pumping(pump)
         program.set_volume_unit(VolumeUnit(argument))
         return ""
-    value, unit = parse_volume(argument)
+    value, unit = parse_volume(_trim_zeros(argument))
     _not_while_pumping(pump)
     if unit is not None:
         program.set_volume_unit(unit)
@@ -208,6 +219,7 @@ def conditions(pump: SimulatedPump, argument: str) -> str:
 
 
 HANDLERS: dict[str, Handler] = {
+    **ACCESSORY_HANDLERS,
     "": status,
     "DIA": diameter,
     "RAT": rate,
@@ -224,5 +236,7 @@ HANDLERS: dict[str, Handler] = {
     IDENTITY_QUERY: identity,
     CONDITIONS_QUERY: conditions,
 }
-# Only as system commands (`*ADR`, `*RESET`), as the manuals list them.
-SYSTEM_HANDLERS: dict[str, Handler] = {"ADR": address, "RESET": factory_reset}
+# Listed as system commands (`*ADR`, `*RESET`), but host software also sends them
+# without the star (`ADR 0 B 19200`); the pump takes both.
+HANDLERS["ADR"] = address
+HANDLERS["RESET"] = factory_reset

@@ -28,8 +28,9 @@ from devices.protocol import (
     encode_safe,
     parse_command,
 )
+from devices.simulator.accessories import DEFAULTS, NotSimulatedError
 from devices.simulator.clock import Clock
-from devices.simulator.handlers import HANDLERS, SYSTEM_HANDLERS, Handler, NotAllowedError
+from devices.simulator.handlers import HANDLERS, Handler, NotAllowedError
 from devices.simulator.mechanics import Event, Mechanics, Motion, PumpSettings
 from devices.simulator.physics import LineParams
 from devices.simulator.program import OutOfRangeError
@@ -67,6 +68,7 @@ class SimulatedPump:
         self.safe_timeout_s = 0  # 0: Basic mode
         self.alarm: AlarmCode | None = AlarmCode.RESET
         self.powered = True
+        self.accessories = dict(DEFAULTS)  # alarm output, buzzer, trigger, pins
         self._watchdog_deadline: float | None = None
         self._last_time = clock.now()
         self._outbox: list[bytes] = []
@@ -136,6 +138,7 @@ class SimulatedPump:
         mechanics.motion = Motion.STOPPED
         mechanics.infused_ml = mechanics.withdrawn_ml = mechanics.phase_ml = 0.0
         self.address, self.baud = 0, DEFAULT_BAUD
+        self.accessories = dict(DEFAULTS)
         self.set_safe_timeout(0)
 
     def set_safe_timeout(self, seconds: int) -> None:
@@ -173,7 +176,11 @@ class SimulatedPump:
         if handler is None:
             return self._frame(self._status_reply(error=ReplyError.UNKNOWN))
         if self.alarm is not None:
-            # Any valid command acknowledges the latched alarm and is not carried out.
+            # Any valid command acknowledges the latched alarm and is not carried out,
+            # except SAF: hosts open with a Safe-framed `SAF n` and read its reply, the
+            # power-up alarm included, in the new mode (docs/simulator.md).
+            if command.name == "SAF":
+                self._execute(handler, command.argument)
             reply = self._status_reply()
             self.alarm = None
             return self._frame(reply)
@@ -181,8 +188,6 @@ class SimulatedPump:
 
     @staticmethod
     def _handler(command: Command) -> Handler | None:
-        if command.system and command.name in SYSTEM_HANDLERS:
-            return SYSTEM_HANDLERS[command.name]
         return HANDLERS.get(command.name)
 
     def _execute(self, handler: Handler, argument: str) -> Reply:
@@ -190,7 +195,7 @@ class SimulatedPump:
             data = handler(self, argument)
         except OutOfRangeError:
             return self._status_reply(error=ReplyError.OUT_OF_RANGE)
-        except NotAllowedError:
+        except (NotAllowedError, NotSimulatedError):
             return self._status_reply(error=ReplyError.NOT_APPLICABLE)
         except ValueError:
             return self._status_reply(error=ReplyError.UNKNOWN)

@@ -98,3 +98,14 @@ def test_partial_packet_is_dropped_after_half_a_second(bench: PumpBench) -> None
 def test_stray_etx_is_ignored(bench: PumpBench) -> None:
     assert bench.feed(bytes([ETX, ETX])) == []
     assert bench.ask("0") == basic("00S")
+
+
+def test_saf_acknowledging_the_power_up_alarm_is_carried_out() -> None:
+    """A host opening with Safe-framed `SAF 10` reads the alarm reply in Safe mode."""
+    bench = PumpBench()
+    assert bench.safe("0SAF10") == [safe("00A?R")]
+    assert bench.safe("0SAF10") == [safe("00S")]
+    assert bench.safe("0SAF0") == [basic("00S")]
+    bench.pump.power_cycle()
+    assert bench.ask("0RAT100MH") == basic("00A?R")  # any other command: not carried out
+    assert bench.ask("0RAT") == basic("00S0.000MH")
