@@ -1,0 +1,144 @@
+"""Infiltration: the line's back-pressure creeps up with the volume given.
+
+Fluid collecting in tissue stiffens the tissue around the catheter tip: the pressure
+needed to push the flow rises with every mL that goes in (and the resistance with
+it), while in a vein it does not change with volume. So the detector follows the
+pressure level against the volume infused, not against time, within one flow segment:
+- the level is a median over `level_s` seconds (at least `min_level_samples` samples);
+  a window whose raw spread is over `excursion_mmhg` holds an artifact or a step and
+  restarts the series;
+- it keeps a (volume, level) point every window / `points` mL, the window being
+  `window_ml`, or more when that is less than `min_levels` level windows of flow;
+- over a full window it fits a line. It raises when the slope is at least
+  `slope_min_mmhg_per_ml`, `z_min` standard errors above zero, the rise at least
+  `rise_min_mmhg`, and the line fits clearly better than a step (two flat levels):
+  a posture change is a step, an infiltration a ramp in volume.
+It clears when a later full window shows no creep (a new site, a new cannula).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+from station.detection.baseline import LineBaseline
+from station.detection.rolling import RollingMedian
+from station.detection.sample import Sample
+
+NAME = "infiltration"
+Points = list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class InfiltrationSettings:
+    window_ml: float = 3.0
+    points: int = 24
+    slope_min_mmhg_per_ml: float = 0.25
+    rise_min_mmhg: float = 1.5
+    z_min: float = 5.0
+    step_ratio: float = 0.6  # line SSE must be under this share of the best step's SSE
+    level_s_min: float = 5.0
+    level_s_max: float = 60.0
+    min_level_samples: int = 12
+    min_levels: int = 4
+    excursion_mmhg: float = 5.5  # raw spread in the level window; noise is about 4
+
+
+def _fit(points: Points) -> tuple[float, float, float]:
+    """Least-squares line: slope, residual sum of squares, sum of squares of volume."""
+    n = len(points)
+    mean_v = sum(v for v, _ in points) / n
+    mean_p = sum(p for _, p in points) / n
+    sxx = sum((v - mean_v) ** 2 for v, _ in points)
+    sxy = sum((v - mean_v) * (p - mean_p) for v, p in points)
+    slope = sxy / sxx if sxx > 0 else 0.0
+    sse = sum((p - mean_p - slope * (v - mean_v)) ** 2 for v, p in points)
+    return slope, sse, sxx
+
+
+def _best_step_sse(points: Points, gap: int) -> float:
+    """Residual of the best two-level step, skipping `gap` points of its edge."""
+    levels = [p for _, p in points]
+    best = math.inf
+    for cut in range(2, len(levels) - gap - 1):
+        left, right = levels[:cut], levels[cut + gap:]
+        if len(right) < 2:
+            break
+        ml, mr = sum(left) / len(left), sum(right) / len(right)
+        sse = sum((x - ml) ** 2 for x in left) + sum((x - mr) ** 2 for x in right)
+        # Scale to the same number of points as the line fit, which uses them all.
+        best = min(best, sse * len(levels) / (len(left) + len(right)))
+    return best
+
+
+class InfiltrationDetector:
+    """Streaming infiltration detector for one line."""
+
+    name = NAME
+
+    def __init__(self, settings: InfiltrationSettings | None = None) -> None:
+        self.settings = settings or InfiltrationSettings()
+        self.present = False
+        self.detail = ""
+        self._points: deque[tuple[float, float]] = deque()
+        self._level = RollingMedian(self.settings.level_s_min)
+        self._window_ml = self.settings.window_ml
+        self._next_point_ml = 0.0
+        self._gap = 1
+
+    def update(self, sample: Sample, baseline: LineBaseline) -> bool:
+        p = sample.pressure_mmhg
+        if baseline.segment_changed:
+            self._restart(sample.rate_ml_h, baseline.last_interval_s)
+        if p is None or not sample.infusing or not baseline.settled:
+            return self.present
+        self._level.push(sample.time_s, p)
+        if self._level.spread() > self.settings.excursion_mmhg:
+            self._points.clear()  # an artifact or a step: its level is not the line's
+            return self.present
+        if sample.volume_ml < self._next_point_ml or self._level.span_s() < (
+                0.8 * self._level.window_s):
+            return self.present
+        level = self._level.median()
+        if level is None:
+            return self.present
+        self._next_point_ml = sample.volume_ml + self._window_ml / self.settings.points
+        self._points.append((sample.volume_ml, level))
+        while self._points and self._points[0][0] < sample.volume_ml - self._window_ml:
+            self._points.popleft()
+        self._judge()
+        return self.present
+
+    def _judge(self) -> None:
+        s = self.settings
+        pts = list(self._points)
+        span = pts[-1][0] - pts[0][0] if pts else 0.0
+        if len(pts) < s.points // 2 or span < 0.9 * self._window_ml:
+            return
+        slope, sse, sxx = _fit(pts)
+        if self.present:
+            if slope < 0.3 * s.slope_min_mmhg_per_ml:
+                self.present = False
+            return
+        # Neighbouring levels share samples: count only independent level windows.
+        n_eff = max(3.0, min(len(pts), s.min_levels * span / self._window_ml * 2))
+        sigma = math.sqrt(sse / max(len(pts) - 2, 1))
+        stderr = sigma / math.sqrt(sxx * n_eff / len(pts)) if sxx > 0 else math.inf
+        if (slope >= s.slope_min_mmhg_per_ml and slope * span >= s.rise_min_mmhg
+                and slope >= s.z_min * stderr
+                and sse <= s.step_ratio * _best_step_sse(pts, self._gap)):
+            self.present = True
+            self.detail = f"pressure rising {slope:.2f} mmHg per mL infused"
+
+    def _restart(self, rate_ml_h: float, interval_s: float) -> None:
+        s = self.settings
+        level_s = min(max(s.level_s_min, s.min_level_samples * interval_s), s.level_s_max)
+        self._level = RollingMedian(level_s)
+        # The window must hold several independent levels: at high rates or slow
+        # sampling it is more than window_ml.
+        self._window_ml = max(s.window_ml, s.min_levels * level_s * rate_ml_h / 3600.0)
+        point_s = 3600.0 * self._window_ml / s.points / rate_ml_h if rate_ml_h > 0 else 1.0
+        self._gap = max(1, math.ceil(level_s / point_s))
+        self._points.clear()
+        self._next_point_ml = 0.0
