@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--kvo-rate", type=float, default=0.0, help="mL/h after the volume is reached")
     add("--occlusion-limit", type=float, default=500.0, help="stall pressure, mmHg")
     add("--artifact-rate", type=float, default=0.0, help="movement artifacts per hour")
+    add("--ignore-first-command", action="store_true",
+        help="field quirk: ignore the first command after each power-up")
     add("--log-level", default="WARNING", help="logging level on stderr")
     return parser
 
@@ -92,6 +94,9 @@ def serve(
         args.pumps, clock, args.seed, settings=settings, params=params, wire_clock=WallClock()
     )
     fleet = Fleet(units)
+    if args.ignore_first_command:
+        for unit in units:
+            unit.pump.enable_first_command_quirk()
     temp_dir = None if args.control else Path(tempfile.mkdtemp(prefix="pump-sim-"))
     control_path = args.control or (temp_dir / "control.sock" if temp_dir else None)
     assert control_path is not None

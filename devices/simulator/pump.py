@@ -69,6 +69,8 @@ class SimulatedPump:
         self.alarm: AlarmCode | None = AlarmCode.RESET
         self.powered = True
         self.accessories = dict(DEFAULTS)  # alarm output, buzzer, trigger, pins
+        self.ignores_first_command = False  # the field quirk of some units, off by default
+        self._deaf = False
         self._watchdog_deadline: float | None = None
         self._last_time = clock.now()
         self._outbox: list[bytes] = []
@@ -125,7 +127,13 @@ class SimulatedPump:
         """Power-up: alarm R latched; program, address and Safe mode were kept."""
         self.poll()
         self.powered = True
+        self._deaf = self.ignores_first_command
         self._raise_alarm(AlarmCode.RESET)
+
+    def enable_first_command_quirk(self) -> None:
+        """Ignore the first command after each power-up, as some units in the field do."""
+        self.ignores_first_command = True
+        self._deaf = True
 
     def power_cycle(self) -> None:
         self.power_off()
@@ -170,6 +178,9 @@ class SimulatedPump:
         command = parse_command(frame.payload)
         if not command.system and command.address != self.address:
             return None  # for another pump on the line
+        if self._deaf:
+            self._deaf = False
+            return None
         if self.safe_mode:
             self._watchdog_deadline = self.wire_clock.now() + self.safe_timeout_s
         handler = self._handler(command)

@@ -207,3 +207,14 @@ def test_power_cycle_keeps_program_and_safe_mode_but_stops(bench: PumpBench) -> 
     assert bench.advance(0.1) == [encode_safe("00A?R")]
     assert bench.safe("0") == [encode_safe("00A?R")]
     assert bench.safe("0RAT") == [encode_safe("00S100.0MH")]
+
+
+def test_first_command_quirk_ignores_one_command_after_each_power_up() -> None:
+    bench = PumpBench()
+    bench.pump.enable_first_command_quirk()
+    assert bench.basic("0") == []
+    assert bench.ask("0") == basic("00A?R")
+    assert bench.ask("0") == basic("00S")
+    bench.pump.power_cycle()
+    assert bench.basic("0VER") == []
+    assert bench.ask("0VER") == basic("00A?R")
