@@ -126,3 +126,36 @@ def test_other_addresses_are_ignored(simulator: SimulatorProcess) -> None:
     assert host.ask("*ADR5") == "05S"
     assert host.silent("0VER")
     assert host.ask("5VER") == "05SNE1000V3.928"
+
+
+def test_the_process_survives_fuzzing_and_answers_a_valid_command() -> None:
+    from hypothesis import given, settings
+
+    from devices.protocol import FrameMode, parse_reply
+    from tests.simulator.test_fuzz import CHUNKS
+
+    with SimulatorProcess(speed=5, seed=13) as sim:
+        host = Host(sim.open_serial(1))
+
+        @settings(max_examples=12, deadline=None, database=None)
+        @given(chunks=CHUNKS)
+        def check(chunks: list[bytes]) -> None:
+            for chunk in chunks:
+                host.link.write(chunk)
+            # The protocol's own resynchronisation: a partial packet is dropped after
+            # 0.5 s of silence on the wire (real time by design).
+            time.sleep(0.6)
+            host.drain()
+            for _ in range(3):  # a latched alarm (power-up, watchdog) takes one command
+                frame = host.ask_frame("*VER", safe=True)
+                reply = parse_reply(frame.payload)
+                if reply.alarm is None:
+                    break
+            assert reply.data == "NE1000V3.928", reply
+            status = sim.control(op="status", pump=1)["pumps"][0]
+            assert reply.address == status["address"]
+            safe_mode = status["safe_timeout_s"] > 0
+            assert frame.mode is (FrameMode.SAFE if safe_mode else FrameMode.BASIC)
+
+        check()
+        assert sim.stop() == 0

@@ -26,6 +26,12 @@ class Host:
     def send(self, text: str, safe: bool = False) -> None:
         self.link.write(encode_safe(text) if safe else encode_basic_command(text))
 
+    def drain(self) -> None:
+        """Forget everything received so far (the port's buffer, partial and unread frames)."""
+        self.link.reset_input_buffer()
+        self._parser.reset()
+        self._frames.clear()
+
     def reply(self, timeout_s: float = 2.0) -> Frame:
         """The next reply frame (stream errors are skipped); TimeoutError if none."""
         deadline = time.monotonic() + timeout_s
