@@ -1,11 +1,14 @@
 """Buffered telemetry writer: samples reach the database at most ``max_lag_s`` late.
 
-Samples are buffered per infusion and flushed in one transaction when the oldest
-buffered sample has waited ``max_lag_s`` (checked on every ``add`` and on
-``flush_if_due``, which the owner calls from a timer), and on ``close``. Each
-infusion has one open chunk that grows by UPDATE until it holds
-``chunk_samples``; then it is closed and the next sample starts a new row. Not
-thread-safe: one writer per thread.
+Samples are buffered per infusion and flushed in one durable transaction when
+the oldest buffered sample has waited ``max_lag_s`` (checked on every ``add``
+and on ``flush_if_due``, which the owner calls from a timer), and on ``close``.
+
+Each flush appends one small row (a fragment) per infusion. Once an infusion's
+fragments hold ``chunk_samples``, the same transaction replaces them with one
+full chunk. Rows are never updated: on PostgreSQL an UPDATE leaves a dead copy
+of the whole row (and its TOAST data) behind, which bloated the table 20-fold.
+Not thread-safe: one writer per thread.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from station.persistence.errors import storage_errors
+from station.persistence.errors import StorageError, storage_errors
 from station.persistence.telemetry import TelemetryChunk, TelemetrySample, pack_chunk, to_epoch_us
 from station.persistence.unit_of_work import insist_on_synchronous_commit
 
-DEFAULT_CHUNK_SAMPLES = 120
+# 96 samples of 20 bytes keep a full chunk under PostgreSQL's 2 kB TOAST threshold
+# and let two chunks share a 4 kB SQLite page (120 left 40 % of each page empty).
+DEFAULT_CHUNK_SAMPLES = 96
 DEFAULT_MAX_LAG_S = 1.0
 
 
@@ -62,10 +67,20 @@ class _Columns:
 
 @dataclass
 class _OpenChunk:
-    """The not yet full chunk of an infusion: its row id (once stored) and samples."""
+    """The not yet full chunk of an infusion: its stored fragments and their samples."""
 
-    row_id: int | None
+    fragment_ids: list[int]
     samples: _Columns
+
+
+@dataclass
+class _Plan:
+    """What one flush writes, and the open chunks it leaves when it commits."""
+
+    full_chunks: list[dict[str, object]] = field(default_factory=list)
+    fragments: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    merged_fragment_ids: list[int] = field(default_factory=list)
+    open_after: dict[int, _OpenChunk | None] = field(default_factory=dict)
 
 
 class TelemetryWriter:
@@ -87,14 +102,23 @@ class TelemetryWriter:
         self._pending_count = 0
         self._oldest_pending_at: float | None = None
         self._open: dict[int, _OpenChunk] = {}
+        self._flushes = 0
 
     @property
     def pending(self) -> int:
         """Samples buffered and not yet in the database."""
         return self._pending_count
 
+    @property
+    def flushes(self) -> int:
+        """Transactions written so far (for monitoring and benchmarks)."""
+        return self._flushes
+
     def add(self, sample: TelemetrySample) -> None:
-        """Buffer one sample; flush if the oldest buffered one is due."""
+        """Buffer one sample; flush if the oldest buffered one is due.
+
+        If that flush fails, the error is raised but the sample stays buffered.
+        """
         at_us = to_epoch_us(sample.at)  # first: a refused sample must leave no trace
         cols = self._pending.setdefault(sample.infusion_id, _Columns())
         cols.times_us.append(at_us)
@@ -123,22 +147,29 @@ class TelemetryWriter:
         """
         if not self._pending:
             return 0
-        inserts, updates, new_open = self._plan()
-        with (
-            storage_errors("cannot store telemetry"),
-            self._sessions() as session,
-            session.begin(),
-        ):
-            insist_on_synchronous_commit(session)
-            opened = self._write(session, inserts, updates, new_open)
-        for infusion_id in self._pending:
-            # A chunk that filled up exactly is closed: the next sample opens a new one.
-            self._open.pop(infusion_id, None)
-        for infusion_id, chunk in new_open.items():
-            if chunk.row_id is None:
-                chunk.row_id = opened[infusion_id]
-            self._open[infusion_id] = chunk
+        plan = self._plan()
+        try:
+            with (
+                storage_errors("cannot store telemetry"),
+                self._sessions() as session,
+                session.begin(),
+            ):
+                insist_on_synchronous_commit(session)
+                fragment_ids = _write(session, plan)
+        except StorageError:
+            # Retry one lag period later, not on every add: a locked database would
+            # otherwise block each add for the whole busy timeout.
+            self._oldest_pending_at = self._clock()
+            raise
+        new_ids = dict(zip((inf for inf, _ in plan.fragments), fragment_ids, strict=True))
+        for infusion_id, chunk in plan.open_after.items():
+            if chunk is None:
+                self._open.pop(infusion_id, None)
+            else:
+                chunk.fragment_ids.append(new_ids[infusion_id])
+                self._open[infusion_id] = chunk
         written = self._pending_count
+        self._flushes += 1
         self._pending.clear()
         self._pending_count = 0
         self._oldest_pending_at = None
@@ -149,52 +180,42 @@ class TelemetryWriter:
         self.flush()
         self._open.clear()
 
-    def _plan(
-        self,
-    ) -> tuple[list[dict[str, object]], list[dict[str, object]], dict[int, _OpenChunk]]:
-        """Rows to insert (closed chunks), to update (stored chunks), the new open chunks."""
-        inserts: list[dict[str, object]] = []
-        updates: list[dict[str, object]] = []
-        new_open: dict[int, _OpenChunk] = {}
+    def _plan(self) -> _Plan:
+        """Full chunks to insert, fragments to insert and to merge away."""
+        plan = _Plan()
         size = self._chunk_samples
         for infusion_id, fresh in self._pending.items():
-            current = self._open.get(infusion_id)
-            row_id = current.row_id if current else None
+            current = self._open.get(infusion_id) or _OpenChunk([], _Columns())
             merged = _Columns()
-            if current:
-                merged.extend(current.samples)
+            merged.extend(current.samples)
             merged.extend(fresh)
             n = len(merged.times_us)
-            for start in range(0, n, size):
-                part = merged.slice(start, min(start + size, n))
-                last = start + size >= n
-                if last and len(part.times_us) < size:
-                    new_open[infusion_id] = _OpenChunk(row_id, part)
-                elif row_id is not None:
-                    updates.append({"id": row_id, **part.row(infusion_id)})
-                else:
-                    inserts.append(part.row(infusion_id))
-                row_id = None
-        return inserts, updates, new_open
-
-    def _write(
-        self,
-        session: Session,
-        inserts: list[dict[str, object]],
-        updates: list[dict[str, object]],
-        new_open: dict[int, _OpenChunk],
-    ) -> dict[int, int]:
-        """Run the planned statements; return row ids of newly inserted open chunks."""
-        if inserts:
-            session.execute(sa.insert(TelemetryChunk), inserts)
-        opened: dict[int, int] = {}
-        for infusion_id, chunk in new_open.items():
-            row = chunk.samples.row(infusion_id)
-            if chunk.row_id is None:
-                stmt = sa.insert(TelemetryChunk).values(row).returning(TelemetryChunk.id)
-                opened[infusion_id] = int(session.execute(stmt).scalar_one())
+            full = n // size
+            if full == 0:
+                plan.fragments.append((infusion_id, fresh.row(infusion_id)))
+                plan.open_after[infusion_id] = _OpenChunk(list(current.fragment_ids), merged)
+                continue
+            for k in range(full):
+                plan.full_chunks.append(merged.slice(k * size, (k + 1) * size).row(infusion_id))
+            plan.merged_fragment_ids += current.fragment_ids
+            rest = merged.slice(full * size, n)
+            if rest.times_us:
+                plan.fragments.append((infusion_id, rest.row(infusion_id)))
+                plan.open_after[infusion_id] = _OpenChunk([], rest)
             else:
-                updates.append({"id": chunk.row_id, **row})
-        if updates:
-            session.execute(sa.update(TelemetryChunk), updates)
-        return opened
+                plan.open_after[infusion_id] = None
+        return plan
+
+
+def _write(session: Session, plan: _Plan) -> list[int]:
+    """Run a flush's statements; return the ids of the new fragments, in plan order."""
+    if plan.merged_fragment_ids:
+        session.execute(
+            sa.delete(TelemetryChunk).where(TelemetryChunk.id.in_(plan.merged_fragment_ids))
+        )
+    if plan.full_chunks:
+        session.execute(sa.insert(TelemetryChunk), plan.full_chunks)
+    if not plan.fragments:
+        return []
+    stmt = sa.insert(TelemetryChunk).returning(TelemetryChunk.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, [row for _, row in plan.fragments]))

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from station.persistence.database import (
     ENV_VAR,
     create_engine,
-    make_sessionmaker,
     resolve_url,
 )
 from station.persistence.errors import BadDatabaseURLError, DatabaseUnavailableError
-from station.persistence.event_store import EventStore
-from station.persistence.events import InfusionEvent, InfusionEventKind
-from station.persistence.people import ActorKind
 from station.persistence.schema import (
-    downgrade_engine,
     open_database,
     upgrade_database,
-    upgrade_engine,
 )
 from tests.persistence.conftest import sqlite_url
-from tests.persistence.factories import T0, seed_records
 
 
 @pytest.fixture
@@ -102,78 +91,3 @@ def test_unreachable_server_gives_a_clear_error() -> None:
     with pytest.raises(DatabaseUnavailableError, match="cannot connect") as caught:
         open_database(url)
     assert "secret" not in str(caught.value)
-
-
-@pytest.fixture
-def locked_db(tmp_path: Path) -> Iterator[tuple[str, sqlite3.Connection]]:
-    """A migrated SQLite file with one stored event, and a second connection to lock it."""
-    url = sqlite_url(tmp_path)
-    engine = create_engine(url)
-    upgrade_engine(engine)
-    engine.dispose()
-    other = sqlite3.connect(tmp_path / "station.sqlite", isolation_level=None)
-    yield url, other
-    other.close()
-
-
-def _event(pump_id: int) -> InfusionEvent:
-    return InfusionEvent(
-        kind=InfusionEventKind.COUNTERS_CLEARED,
-        pump_id=pump_id,
-        occurred_at=T0,
-        actor_kind=ActorKind.STATION,
-    )
-
-
-def test_locked_database_gives_a_clear_error_and_keeps_records(
-    locked_db: tuple[str, sqlite3.Connection],
-) -> None:
-    url, other = locked_db
-    engine = create_engine(url, busy_timeout_ms=100)
-    sessions = make_sessionmaker(engine)
-    seed = seed_records(sessions)
-    store = EventStore(sessions)
-    first = store.append(_event(seed.pump_id))
-
-    other.execute("BEGIN EXCLUSIVE")
-    with pytest.raises(DatabaseUnavailableError, match="locked by another program"):
-        store.append(_event(seed.pump_id))
-    other.execute("ROLLBACK")
-
-    second = store.append(_event(seed.pump_id))
-    events = store.for_pump(seed.pump_id)
-    engine.dispose()
-    assert [e.id for e in events] == [first, second]
-    assert events[0].occurred_at == T0 and events[0].recorded_at - events[
-        0
-    ].occurred_at > timedelta(0)
-
-
-def test_locked_database_refuses_a_migration_and_keeps_the_schema(
-    locked_db: tuple[str, sqlite3.Connection],
-) -> None:
-    url, other = locked_db
-    engine = create_engine(url, busy_timeout_ms=100)
-    other.execute("BEGIN EXCLUSIVE")
-    try:
-        with pytest.raises(DatabaseUnavailableError, match=r"cannot migrate.*locked"):
-            downgrade_engine(engine, "base")
-    finally:
-        other.execute("ROLLBACK")
-        engine.dispose()
-    tables = set(sa.inspect(create_engine(url)).get_table_names())
-    assert "infusion_events" in tables and "alembic_version" in tables
-
-
-def test_start_up_on_a_locked_new_database_is_a_clear_error(tmp_path: Path) -> None:
-    other = sqlite3.connect(tmp_path / "station.sqlite", isolation_level=None)
-    other.execute("PRAGMA journal_mode=WAL")
-    other.execute("BEGIN EXCLUSIVE")
-    try:
-        with pytest.raises(DatabaseUnavailableError, match="locked"):
-            open_database(sqlite_url(tmp_path))
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-    engine = open_database(sqlite_url(tmp_path))  # once released, start-up works
-    engine.dispose()

@@ -98,18 +98,38 @@ def test_add_flushes_by_itself_when_the_oldest_sample_is_due(
     assert len(load_series(sessions, seed.infusion_id)) == 3
 
 
-def test_open_chunk_grows_in_place_across_flushes(
+def _chunk_sizes(sessions: sessionmaker[Session]) -> list[int]:
+    with sessions() as session:
+        return list(session.scalars(sa.select(TelemetryChunk.n_samples).order_by("id")))
+
+
+def test_each_flush_appends_a_fragment_and_full_fragments_become_one_chunk(
     sessions: sessionmaker[Session], seed: Seed, clock: FakeClock
 ) -> None:
     writer = TelemetryWriter(sessions, clock=clock, chunk_samples=5)
     for second in range(12):
         writer.add(_sample(seed, second))
         writer.flush()
-        # One row per started chunk, however many flushes wrote into it.
-        assert _chunk_count(sessions) == second // 5 + 1
+        stored = second + 1
+        assert _chunk_sizes(sessions) == [5] * (stored // 5) + [1] * (stored % 5)
+        assert len(load_series(sessions, seed.infusion_id)) == stored
 
     series = load_series(sessions, seed.infusion_id)
     assert series.times_us.tolist() == [to_epoch_us(T0 + timedelta(seconds=s)) for s in range(12)]
+
+
+def test_a_large_flush_writes_full_chunks_and_one_fragment(
+    sessions: sessionmaker[Session], seed: Seed, clock: FakeClock
+) -> None:
+    writer = TelemetryWriter(sessions, clock=clock, chunk_samples=4)
+    for second in range(3):
+        writer.add(_sample(seed, second))
+    writer.flush()
+    for second in range(3, 13):
+        writer.add(_sample(seed, second))
+    writer.flush()
+    assert _chunk_sizes(sessions) == [4, 4, 4, 1]
+    assert len(load_series(sessions, seed.infusion_id)) == 13
 
 
 def test_a_chunk_that_fills_exactly_is_closed(
@@ -186,12 +206,13 @@ def test_unknown_infusion_reads_empty_and_naive_time_is_refused(
 def test_refused_sample_does_not_close_the_open_chunk(
     sessions: sessionmaker[Session], seed: Seed, clock: FakeClock
 ) -> None:
-    writer = TelemetryWriter(sessions, clock=clock, chunk_samples=10)
+    writer = TelemetryWriter(sessions, clock=clock, chunk_samples=2)
     writer.add(_sample(seed, 0))
     writer.flush()
     with pytest.raises(NaiveDatetimeError):
         writer.add(TelemetrySample(seed.infusion_id, T0.replace(tzinfo=None), 1.0, 1.0))
+    writer.flush()
     writer.add(_sample(seed, 1))
     writer.flush()
-    assert _chunk_count(sessions) == 1
+    assert _chunk_sizes(sessions) == [2]
     assert len(load_series(sessions, seed.infusion_id)) == 2
