@@ -12,35 +12,38 @@ from devices.protocol import AlarmCode, Reply
 class AlarmTracker:
     """Reports each latched alarm once, with the time the driver first saw it.
 
-    An occurrence starts with the first alarm reply and ends with the first ordinary
-    reply after it. The Safe-mode auto-alarm (not acknowledged) and the reply to the
-    next command (which acknowledges) are one occurrence, so one event.
+    A reply with an alarm is a new occurrence, except the acknowledgement (or a refused
+    command's reply) that follows an occurrence not yet acknowledged at the pump: the
+    Safe-mode auto-alarm and the reply to the next command are one event, not two.
+    A second auto-alarm is a second occurrence: the pump sends one per alarm.
     """
 
     def __init__(self, pump_id: str, clock: Clock, emit: Callable[[PumpAlarm], None]) -> None:
         self._pump_id = pump_id
         self._clock = clock
         self._emit = emit
-        self._active: AlarmCode | None = None
+        self._unacknowledged: AlarmCode | None = None
 
     @property
-    def active(self) -> AlarmCode | None:
-        """The alarm of the occurrence in progress, if any."""
-        return self._active
+    def unacknowledged(self) -> AlarmCode | None:
+        """An alarm reported but still latched at the pump (no command has acknowledged it)."""
+        return self._unacknowledged
 
     def observe(self, reply: Reply, source: AlarmSource) -> None:
         """Note the status of one reply; emit an event if it starts an occurrence."""
         if reply.alarm is None:
             if source is not AlarmSource.AUTO:
-                self._active = None
+                self._unacknowledged = None
             return
-        if reply.alarm is self._active:
+        # A valid command acknowledges; a refused one (error reply) does not.
+        acknowledges = source is not AlarmSource.AUTO and reply.error is None
+        known = self._unacknowledged is reply.alarm and source is not AlarmSource.AUTO
+        self._unacknowledged = None if acknowledges else reply.alarm
+        if known:
             return
-        self._active = reply.alarm
         self._emit(PumpAlarm(pump_id=self._pump_id, at=stamp(self._clock), code=reply.alarm,
-                             source=source,
-                             acknowledged_at_pump=source is not AlarmSource.AUTO))
+                             source=source, acknowledged_at_pump=acknowledges))
 
     def forget(self) -> None:
         """Start afresh (a new connection: what the pump latched since is news)."""
-        self._active = None
+        self._unacknowledged = None
