@@ -49,6 +49,8 @@ T = TypeVar("T")
 PUMPING = frozenset({Prompt.INFUSING, Prompt.WITHDRAWING, Prompt.PURGING})
 # A command swallowed by an alarm is sent again this many times at most.
 MAX_REISSUES = 2
+# Starting the motor after a stall, a power loss or a time-out is a person's decision.
+NEVER_REISSUED = ("RUN", "PUR")
 _VERSION = re.compile(r"^(?P<model>[A-Z0-9]+?)(?P<firmware>V\d+(?:\.\d+)?)$")
 
 
@@ -174,7 +176,7 @@ class PumpDriver:
 
     def run(self) -> Prompt:
         """Start pumping. Never re-issued after an alarm: a person decides to restart."""
-        prompt = self._status(self._command("RUN", AlarmSource.COMMAND, reissue=False))
+        prompt = self._status(self._command("RUN", AlarmSource.COMMAND))
         if prompt not in PUMPING:
             prompt = self.heartbeat()
         if prompt not in PUMPING:
@@ -207,8 +209,7 @@ class PumpDriver:
 
     # -- one exchange ---------------------------------------------------------------------
 
-    def _command(self, body: str, source: AlarmSource, *, reissue: bool = True,
-                 refusal_ok: bool = False) -> Reply:
+    def _command(self, body: str, source: AlarmSource, *, refusal_ok: bool = False) -> Reply:
         """Exchange command `body` (name and argument); report an alarm reply, re-issue."""
         text = Command(name=body, address=self.config.address).to_text()
         for _attempt in range(1 + MAX_REISSUES):
@@ -222,7 +223,7 @@ class PumpDriver:
             if reply.alarm is None:
                 return reply
             log.warning("%s: %r met alarm %s", self.pump_id, text, reply.alarm.name)
-            if not reissue:
+            if body.startswith(NEVER_REISSUED):
                 raise PumpAlarmError(text, reply.alarm.value)
         raise PumpAlarmError(text, reply.status)
 

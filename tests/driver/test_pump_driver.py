@@ -223,3 +223,11 @@ def test_unplugged_adapter_is_a_transport_error(scripted_driver: Build) -> None:
     driver = connected(scripted_driver, [Disconnect()])
     with pytest.raises(TransportError):
         driver.heartbeat()
+
+
+def test_purge_sent_through_send_is_not_reissued_either(
+        scripted_driver: Build, events: list[DriverEvent]) -> None:
+    driver = connected(scripted_driver, [Exchange(safe("0PUR"), safe("00A?R"))])
+    with pytest.raises(PumpAlarmError):
+        driver.send("PUR")
+    assert alarms(events)[-1] == (AlarmCode.RESET, AlarmSource.COMMAND, True)
