@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
 
 import pytest
 import serial
 
 from devices.protocol import encode_basic_reply as basic
 from devices.protocol import encode_safe as safe
+from tests.simulator.test_pump_commands import COMMAND_REPLIES
 from tests.support.host import Host
 from tests.support.simulator_process import SimulatorProcess
 
@@ -23,6 +25,22 @@ def read_exactly(link: serial.SerialBase, size: int, timeout_s: float = 2.0) -> 
 def transact(link: serial.SerialBase, command: bytes, reply_size: int) -> bytes:
     link.write(command)
     return read_exactly(link, reply_size)
+
+
+@pytest.fixture(scope="module")
+def shared_host() -> Iterator[Host]:
+    """One simulator for a table of commands; `*RESET` before each brings it back."""
+    with SimulatorProcess(speed=5, seed=21) as sim:
+        host = Host(sim.open_serial(1))
+        assert host.ask("0") == "00A?R"
+        yield host
+        assert sim.stop() == 0
+
+
+@pytest.mark.parametrize(("command", "reply"), COMMAND_REPLIES)
+def test_every_command_over_the_pty(shared_host: Host, command: str, reply: str) -> None:
+    assert shared_host.ask("*RESET") == "00S"
+    assert shared_host.ask(command) == reply
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
