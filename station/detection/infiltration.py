@@ -34,10 +34,14 @@ Points = list[tuple[float, float]]
 class InfiltrationSettings:
     window_ml: float = 3.0
     points: int = 24
+    max_points: int = 64
+    min_points: int = 10
+    min_span_ml: float = 1.0
+    min_span_s: float = 90.0  # longer than the rise of any movement artifact
     slope_min_mmhg_per_ml: float = 0.25
     rise_min_mmhg: float = 1.5
-    z_min: float = 5.0
-    step_ratio: float = 0.6  # line SSE must be under this share of the best step's SSE
+    z_min: float = 4.0
+    step_ratio: float = 0.7  # line SSE must be under this share of the best step's SSE
     level_s_min: float = 5.0
     level_s_max: float = 60.0
     min_level_samples: int = 12
@@ -57,19 +61,21 @@ def _fit(points: Points) -> tuple[float, float, float]:
     return slope, sse, sxx
 
 
-def _best_step_sse(points: Points, gap: int) -> float:
-    """Residual of the best two-level step, skipping `gap` points of its edge."""
+def _best_step(points: Points, gap: int) -> tuple[float, int, float]:
+    """The best two-level step: residual (scaled to all points), cut index, height.
+
+    `gap` points after the cut are the step's smeared edge and are left out.
+    """
     levels = [p for _, p in points]
-    best = math.inf
+    best, best_cut, height = math.inf, 0, 0.0
     for cut in range(2, len(levels) - gap - 1):
         left, right = levels[:cut], levels[cut + gap:]
-        if len(right) < 2:
-            break
         ml, mr = sum(left) / len(left), sum(right) / len(right)
         sse = sum((x - ml) ** 2 for x in left) + sum((x - mr) ** 2 for x in right)
-        # Scale to the same number of points as the line fit, which uses them all.
-        best = min(best, sse * len(levels) / (len(left) + len(right)))
-    return best
+        scaled = sse * len(levels) / (len(left) + len(right))
+        if scaled < best:
+            best, best_cut, height = scaled, cut + gap, mr - ml
+    return best, best_cut, height
 
 
 class InfiltrationDetector:
@@ -86,6 +92,9 @@ class InfiltrationDetector:
         self._window_ml = self.settings.window_ml
         self._next_point_ml = 0.0
         self._gap = 1
+        self._level_ml = 1.0
+        self._rate_ml_h = 0.0
+        self._min_span_s = self.settings.min_span_s
 
     def update(self, sample: Sample, baseline: LineBaseline) -> bool:
         p = sample.pressure_mmhg
@@ -95,7 +104,8 @@ class InfiltrationDetector:
             return self.present
         self._level.push(sample.time_s, p)
         if self._level.spread() > self.settings.excursion_mmhg:
-            self._points.clear()  # an artifact or a step: its level is not the line's
+            # An artifact or a step in the level window: no point from it. The points
+            # before it stay; a step that stays is caught by the step test.
             return self.present
         if sample.volume_ml < self._next_point_ml or self._level.span_s() < (
                 0.8 * self._level.window_s):
@@ -105,29 +115,45 @@ class InfiltrationDetector:
             return self.present
         self._next_point_ml = sample.volume_ml + self._window_ml / self.settings.points
         self._points.append((sample.volume_ml, level))
-        while self._points and self._points[0][0] < sample.volume_ml - self._window_ml:
-            self._points.popleft()
+        if len(self._points) > self.settings.max_points:
+            # Bounded work: keep every other point of the older half.
+            older = list(self._points)[: len(self._points) // 2][::2]
+            newer = list(self._points)[len(self._points) // 2:]
+            self._points = deque(older + newer)
         self._judge()
         return self.present
 
     def _judge(self) -> None:
         s = self.settings
         pts = list(self._points)
-        span = pts[-1][0] - pts[0][0] if pts else 0.0
-        if len(pts) < s.points // 2 or span < 0.9 * self._window_ml:
-            return
-        slope, sse, sxx = _fit(pts)
         if self.present:
-            if slope < 0.3 * s.slope_min_mmhg_per_ml:
+            recent = pts[-s.points:]
+            if len(recent) >= s.points // 2 and _fit(recent)[0] < 0.3 * s.slope_min_mmhg_per_ml:
                 self.present = False
             return
+        # Judge the climb since the lowest level of the series: after the drop an
+        # infiltration starts with, or after a posture step down.
+        low = min(range(len(pts)), key=lambda i: pts[i][1])
+        # The last `gap` levels may hold a step still being smeared by the median:
+        # judge without them, so that a step is always seen with both of its sides.
+        climb = pts[low: len(pts) - self._gap]
+        span = climb[-1][0] - climb[0][0] if climb else 0.0
+        if (len(climb) < s.min_points or span < s.min_span_ml
+                or span < self._min_span_s * self._rate_ml_h / 3600.0):
+            return
+        slope, sse, sxx = _fit(climb)
+        step_sse, cut, height = _best_step(climb, self._gap)
+        if height > 0 and step_sse < s.step_ratio * sse:
+            # A step up (posture) explains the climb better than a ramp: start after it.
+            for _ in range(low + cut):
+                self._points.popleft()
+            return
         # Neighbouring levels share samples: count only independent level windows.
-        n_eff = max(3.0, min(len(pts), s.min_levels * span / self._window_ml * 2))
-        sigma = math.sqrt(sse / max(len(pts) - 2, 1))
-        stderr = sigma / math.sqrt(sxx * n_eff / len(pts)) if sxx > 0 else math.inf
+        n_eff = max(3.0, min(len(climb), span / self._level_ml))
+        sigma = math.sqrt(sse / max(len(climb) - 2, 1))
+        stderr = sigma / math.sqrt(sxx * n_eff / len(climb)) if sxx > 0 else math.inf
         if (slope >= s.slope_min_mmhg_per_ml and slope * span >= s.rise_min_mmhg
-                and slope >= s.z_min * stderr
-                and sse <= s.step_ratio * _best_step_sse(pts, self._gap)):
+                and slope >= s.z_min * stderr and sse <= s.step_ratio * step_sse):
             self.present = True
             self.detail = f"pressure rising {slope:.2f} mmHg per mL infused"
 
@@ -140,5 +166,7 @@ class InfiltrationDetector:
         self._window_ml = max(s.window_ml, s.min_levels * level_s * rate_ml_h / 3600.0)
         point_s = 3600.0 * self._window_ml / s.points / rate_ml_h if rate_ml_h > 0 else 1.0
         self._gap = max(1, math.ceil(level_s / point_s))
+        self._level_ml = max(level_s * rate_ml_h / 3600.0, 1e-6)
+        self._rate_ml_h = rate_ml_h
         self._points.clear()
         self._next_point_ml = 0.0
