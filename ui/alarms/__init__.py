@@ -1,0 +1,1 @@
+"""Alarms on screen and in the speaker: palette, banner, list model, sound."""

@@ -1,0 +1,1 @@
+"""Qt-free data behind the views: series buffers, alarm rows, numerics text."""

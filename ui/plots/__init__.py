@@ -1,0 +1,1 @@
+"""pyqtgraph views: the chair plot, its pause shading and its event lane."""

@@ -1,0 +1,232 @@
+"""Live plots of one chair over the whole infusion: rate, volume, pressure, events.
+
+A thin view over a `SeriesBuffer`: every item is created once in the constructor and
+`refresh()`, called by the station's redraw timer (about 10 per second, independent of
+the 1 Hz samples), hands the buffer's arrays to `setData` only when the buffer changed.
+Curves use peak downsampling and clip-to-view, and `connect="finite"` so the NaN row
+the buffer writes at a lost link is drawn as a gap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from ui.alarms.palette import PLOT
+from ui.models.series_buffer import SeriesBuffer
+from ui.plots.marker_lane import MarkerLane
+from ui.plots.pause_shading import PauseShading
+
+TOUCH_PX = 44
+DEFAULT_SPAN_S = 30 * 60.0  # follow live starts by showing the last half hour
+# Follow live scrolls by pages, not by samples: the view moves when the newest sample
+# reaches the right edge, leaving this fraction of the span free ahead of it. Between
+# page turns the axes stay put, so a redraw repaints the curves and nothing else.
+PAGE_AHEAD = 0.10
+# Vertical ranges also grow in steps, to this multiple of the highest value seen.
+HEADROOM = 1.25
+
+
+def _grown_top(current_top: float, peak: float, floor: float) -> float | None:
+    """The new top of a value axis if `peak` no longer fits under `current_top`."""
+    wanted = max(peak, floor)
+    if wanted <= current_top <= max(wanted * HEADROOM * 2, floor):
+        return None
+    return wanted * HEADROOM
+
+
+def _curve(plot: pg.PlotItem, colour: str, name: str, width: float = 1.0,
+           **options: object) -> pg.PlotDataItem:
+    curve = plot.plot(pen=pg.mkPen(colour, width=width), name=name, connect="finite",
+                      **options)
+    curve.setDownsampling(auto=True, method="peak")
+    curve.setClipToView(True)
+    # Peak mode keeps the min and max of each block, so one block per pixel column loses
+    # nothing visible; the default (5 per pixel) draws five times the segments.
+    # pyqtgraph 0.14 has no setter for this option.
+    curve.opts["autoDownsampleFactor"] = 1.0
+    return curve
+
+
+class ChairPlot(QWidget):
+    """Rate (steps), volume, line pressure with the occlusion limit, pauses and markers.
+
+    Signals:
+        follow_live_changed(bool): follow-live mode switched (by the button or by a pan).
+    """
+
+    follow_live_changed = Signal(bool)
+
+    def __init__(self, buffer: SeriesBuffer, *, occlusion_limit_mmhg: float | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.buffer = buffer
+        self.occlusion_limit_mmhg = occlusion_limit_mmhg
+        self._seen_revision = -1
+        self._follow = True
+        self._span_s = DEFAULT_SPAN_S
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(PLOT.background)
+        self.graphics.setAccessibleName("Infusion plots: rate, volume, line pressure, events")
+        self.rate_plot = self._add_plot(0, "Rate", "mL/h")
+        self.volume_plot = self._add_plot(1, "Volume", "mL")
+        self.pressure_plot = self._add_plot(2, "Pressure", "mmHg")
+        self.event_plot = self._add_plot(3, "", "", date_axis=True)
+        self.graphics.ci.layout.setRowStretchFactor(3, 0)
+        self.event_plot.setFixedHeight(150)
+        self.rate_curve = _curve(self.rate_plot, PLOT.rate, "rate", stepMode="right")
+        self.volume_curve = _curve(self.volume_plot, PLOT.volume, "volume")
+        self.pressure_curve = _curve(self.pressure_plot, PLOT.pressure, "pressure")
+        self.limit_line = self._limit_line()
+        self.no_pressure_text = pg.TextItem("Pressure: not reported by this pump",
+                                            color=PLOT.foreground, anchor=(0.5, 0.5))
+        self.no_pressure_text.setVisible(False)
+        self.pressure_plot.addItem(self.no_pressure_text, ignoreBounds=True)
+        self.pauses = PauseShading([self.rate_plot, self.volume_plot, self.pressure_plot])
+        self.markers = MarkerLane(self.event_plot)
+        self.follow_button = self._button("Follow live", "Keep the latest data in view",
+                                          checkable=True)
+        self.follow_button.setChecked(True)
+        self.follow_button.toggled.connect(self.set_follow_live)
+        self.whole_button = self._button("Whole infusion", "Show the infusion from its start")
+        self.whole_button.clicked.connect(self.show_whole_infusion)
+        self._lay_out()
+        for plot in (self.rate_plot, self.volume_plot, self.pressure_plot, self.event_plot):
+            plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
+
+    # -- public ---------------------------------------------------------------------
+
+    @property
+    def follow_live(self) -> bool:
+        return self._follow
+
+    def set_follow_live(self, follow: bool) -> None:
+        if follow == self._follow:
+            return
+        self._follow = follow
+        self.follow_button.setChecked(follow)
+        if follow:
+            self._pin_to_latest()
+        self.follow_live_changed.emit(follow)
+
+    def show_whole_infusion(self) -> None:
+        """Zoom out to everything from the first sample to now, then keep following."""
+        t = self.buffer.t
+        if len(t):
+            duration = float(t[-1] - t[0])
+            self._span_s = max(duration * 1.02 / (1.0 - PAGE_AHEAD), 60.0)
+        self.set_follow_live(True)
+        self._pin_to_latest()
+
+    def refresh(self) -> None:
+        """Redraw what changed since the last call; cheap when nothing did."""
+        if self.buffer.revision == self._seen_revision:
+            return
+        self._seen_revision = self.buffer.revision
+        buf = self.buffer
+        self.rate_curve.setData(buf.t, buf.rate)
+        self.volume_curve.setData(buf.t, buf.volume)
+        if buf.pressure_reported:
+            self.pressure_curve.setData(buf.t, buf.pressure)
+        self._show_pressure_state(buf.pressure_reported)
+        end = buf.last_t
+        self.pauses.update(buf.pauses, now=end)
+        self.markers.update(buf.markers)
+        self._fit_values()
+        if self._follow:
+            self._follow_latest()
+
+    # -- building -------------------------------------------------------------------
+
+    def _add_plot(self, row: int, title: str, unit: str, *,
+                  date_axis: bool = False) -> pg.PlotItem:
+        axis = {"bottom": pg.DateAxisItem()} if date_axis else {}
+        plot = self.graphics.addPlot(row=row, col=0, axisItems=axis)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.disableAutoRange()  # ranges are set from the buffer's maxima, in steps
+        for name in ("left", "bottom"):
+            axis_item = plot.getAxis(name)
+            axis_item.setPen(PLOT.foreground)
+            axis_item.setTextPen(PLOT.foreground)
+            axis_item.enableAutoSIPrefix(False)  # "mL/h", never "kmL/h"
+        plot.getAxis("left").setWidth(80)
+        if title:
+            plot.setLabel("left", title, units=unit)
+        if not date_axis:
+            plot.hideAxis("bottom")  # one time axis, under the event lane
+        if row > 0:
+            plot.setXLink(self.rate_plot)
+        return plot
+
+    def _limit_line(self) -> pg.InfiniteLine | None:
+        if self.occlusion_limit_mmhg is None:
+            return None
+        line = pg.InfiniteLine(
+            pos=self.occlusion_limit_mmhg, angle=0, movable=False,
+            pen=pg.mkPen(PLOT.limit, width=2, style=Qt.PenStyle.DashLine),
+            label=f"occlusion limit {self.occlusion_limit_mmhg:.0f} mmHg",
+            labelOpts={"position": 0.05, "color": PLOT.limit, "anchors": [(0, 1), (0, 1)]})
+        self.pressure_plot.addItem(line)
+        return line
+
+    def _button(self, text: str, help_text: str, *, checkable: bool = False) -> QPushButton:
+        button = QPushButton(text)
+        button.setCheckable(checkable)
+        button.setMinimumSize(TOUCH_PX * 3, TOUCH_PX)
+        button.setAccessibleName(text)
+        button.setToolTip(help_text)
+        return button
+
+    def _lay_out(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.follow_button)
+        bar.addWidget(self.whole_button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.graphics, 1)
+        self.setMinimumSize(480, 360)
+
+    # -- behaviour ------------------------------------------------------------------
+
+    def _pin_to_latest(self) -> None:
+        end = self.buffer.last_t
+        if end is None:
+            return
+        ahead = self._span_s * PAGE_AHEAD
+        self.rate_plot.setXRange(end + ahead - self._span_s, end + ahead, padding=0)
+
+    def _follow_latest(self) -> None:
+        end = self.buffer.last_t
+        if end is None:
+            return
+        (x0, x1), _ = self.rate_plot.viewRange()
+        if not x0 <= end <= x1:
+            self._pin_to_latest()
+
+    def _fit_values(self) -> None:
+        peaks = self.buffer.peaks
+        limit = self.occlusion_limit_mmhg or 0.0
+        for plot, peak, floor in ((self.rate_plot, peaks["rate"], 10.0),
+                                  (self.volume_plot, peaks["volume"], 10.0),
+                                  (self.pressure_plot, peaks["pressure"], max(limit, 50.0))):
+            top = _grown_top(plot.viewRange()[1][1], peak, floor)
+            if top is not None:
+                plot.setYRange(0.0, top, padding=0)
+
+    def _show_pressure_state(self, reported: bool) -> None:
+        self.pressure_curve.setVisible(reported)
+        self.no_pressure_text.setVisible(not reported and len(self.buffer) > 0)
+        if not reported and len(self.buffer):
+            (x0, x1), (y0, y1) = self.pressure_plot.viewRange()
+            self.no_pressure_text.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+
+    def _on_manual_range(self) -> None:
+        # A nurse zoomed or panned: stop following, keep the width for when it resumes.
+        (x0, x1), _ = self.rate_plot.viewRange()
+        self._span_s = float(np.clip(x1 - x0, 60.0, 48 * 3600.0))
+        self.set_follow_live(False)

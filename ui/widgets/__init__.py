@@ -1,0 +1,1 @@
+"""Widgets of the chair view: the large numerics."""
