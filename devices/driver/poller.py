@@ -76,11 +76,18 @@ class PumpPoller:
         """Start the worker thread; it connects, then polls."""
         self._thread.start()
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Stop polling, disarm the watchdog, close the port and end the thread."""
+    def request_close(self) -> None:
+        """Ask the worker to disarm the watchdog, close the port and end; do not wait."""
         self._closing.set()
         self._wakeup.set()
-        if self._thread.is_alive():
+
+    def close(self, timeout: float = 5.0) -> None:
+        """`request_close`, then wait for the worker (one exchange and one read timeout).
+
+        To stop many pumps, call `request_close` on each first, then `close`.
+        """
+        self.request_close()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
 
     # -- commands: each returns at once; the Future resolves on the worker thread --------

@@ -75,13 +75,14 @@ class SerialTransport:
 
     def write(self, data: bytes) -> None:
         """Send `data`. Do not override: override `_write`."""
-        self._log.debug("WRITE %s", data.hex(" "))
+        if self._log.isEnabledFor(logging.DEBUG):
+            self._log.debug("WRITE %s", data.hex(" "))
         self._write(data)
 
     def read(self) -> bytes:
         """Return what arrived (possibly nothing). Do not override: override `_read`."""
         data = self._read()
-        if data:
+        if data and self._log.isEnabledFor(logging.DEBUG):
             self._log.debug("READ %s", data.hex(" "))
         return data
 

@@ -164,3 +164,21 @@ def test_a_failing_sink_does_not_stop_the_poller(harness_factory: list[Harness])
     harness.poller.start()
     harness.next_of(Sample)
     assert harness.poller.run().result(timeout=WAIT_S) is Prompt.INFUSING
+
+
+def test_close_from_the_sink_does_not_deadlock(harness_factory: list[Harness]) -> None:
+    script = [*connect_script(), *poll_script(), *CLOSE]
+    harness = Harness([script])
+    harness_factory.append(harness)
+
+    def closing_sink(event: DriverEvent) -> None:
+        harness.events.put(event)
+        if isinstance(event, Sample):
+            harness.poller.close()  # on the worker thread itself: must not join itself
+
+    harness.poller._sink = closing_sink
+    harness.poller.start()
+    closed = harness.next_of(LinkStateChanged)
+    while isinstance(closed, LinkStateChanged) and closed.new is not LinkState.CLOSED:
+        closed = harness.next_of(LinkStateChanged)
+    assert harness.poller.link_state is LinkState.CLOSED
