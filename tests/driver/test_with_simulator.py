@@ -212,3 +212,36 @@ def test_orderly_close_returns_the_pump_to_basic_mode(rig: MakeRig) -> None:
     one.poller.close()
     assert one.poller.link_state is LinkState.CLOSED
     assert one.pump_status()["safe_timeout_s"] == 0
+
+
+def pressures(one: Rig, count: int) -> list[float]:
+    """Pressures of the next `count` samples, all with a pressure and the link up."""
+    values = []
+    for _ in range(count):
+        sample = one.wait_for(lambda e: isinstance(e, Sample), timeout_s=5)
+        assert isinstance(sample, Sample) and sample.pressure_mmhg is not None
+        values.append(sample.pressure_mmhg)
+    return values
+
+
+@pytest.mark.parametrize("fault", ["dislodgement", "infiltration", "air_in_line"])
+def test_line_faults_show_in_the_samples_and_keep_the_link(rig: MakeRig, fault: str) -> None:
+    one = rig(speed=20.0)
+    one.poller.set_rate(150).result(timeout=5)
+    one.poller.run().result(timeout=5)
+    before = pressures(one, 10)[-1]
+    one.control("inject", fault=fault)
+    after = pressures(one, 15)[-1]
+    assert one.poller.link_state is LinkState.UP
+    if fault == "dislodgement":  # the catheter left the vein: the resistance falls
+        assert after < before
+
+
+def test_empty_battery_is_a_lost_link(rig: MakeRig) -> None:
+    one = rig(speed=20.0)
+    one.poller.set_rate(150).result(timeout=5)
+    one.poller.run().result(timeout=5)
+    one.control("inject", fault="low_battery",
+                params={"level_percent": 0.5, "drain_percent_per_h": 10000})
+    lost = one.wait_for(is_link(LinkState.LOST), timeout_s=15)
+    assert isinstance(lost, LinkStateChanged) and "no valid reply" in lost.reason
