@@ -81,6 +81,8 @@ def main() -> int:
             rows.append(snapshot(process, start_cpu, start_wall))
         samples = counts["Sample"] - samples_at_start
         for poller in pollers:
+            poller.request_close()
+        for poller in pollers:
             poller.close()
     events.put(None)
     consumer.join()
