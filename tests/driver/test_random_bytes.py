@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 import time
@@ -22,6 +23,8 @@ from devices.driver.types import DriverEvent, LinkState, LinkStateChanged, Sampl
 from devices.protocol import encode_basic_reply, encode_safe
 from tests.support.simulator_process import SimulatorProcess
 
+# A longer run: DRIVER_FUZZ_EXAMPLES=500 pytest tests/driver/test_random_bytes.py
+LONG_EXAMPLES = int(os.environ.get("DRIVER_FUZZ_EXAMPLES", "25"))
 REPLY_TEXTS = ["00S", "00I", "00A?S", "00A?R", "00A?T", "00S?", "00S?COM", "00SNE1000V3.928",
                "00SSIM,SN0001", "00S15", "00I500.0UM", "00SI0.250W0.000ML", "00I12.50MMHG",
                "01S", "00SI", "00S9999999MH"]
@@ -65,7 +68,7 @@ class NoiseTransport:
         pass
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=6 * LONG_EXAMPLES, deadline=None)
 @given(noise=st.lists(chunks, max_size=30))
 def test_any_bytes_give_a_result_or_a_driver_error(noise: list[bytes]) -> None:
     timing = SessionTiming(reply_timeout_s=0.005, retries=1)
@@ -117,7 +120,7 @@ def simulator() -> Iterator[SimulatorProcess]:
 
 
 @pytest.mark.slow
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=LONG_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(noise=st.lists(chunks, min_size=1, max_size=60))
 def test_poller_survives_noise_and_recovers(simulator: SimulatorProcess,
