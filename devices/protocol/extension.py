@@ -19,15 +19,23 @@ PRESSURE_UNIT = "MMHG"
 
 
 def format_pressure(mmhg: float) -> str:
-    """Line pressure as reply data: `12.50MMHG`. Below zero reads as zero on the wire."""
-    return f"{format_float(max(mmhg, 0.0))}{PRESSURE_UNIT}"
+    """Line pressure as reply data: `12.50MMHG`, `-4.200MMHG`.
+
+    Signed, unlike the New Era float: a pump above the patient, or a dislodged
+    catheter, gives a pressure below zero, and detection needs that signal.
+    """
+    sign = "-" if mmhg < 0 else ""
+    return f"{sign}{format_float(abs(mmhg))}{PRESSURE_UNIT}"
 
 
 def parse_pressure(data: str) -> float:
-    """`12.50MMHG` -> 12.5."""
+    """`12.50MMHG` -> 12.5; `-4.200MMHG` -> -4.2."""
     if not data.endswith(PRESSURE_UNIT):
         raise ValueError(f"not a pressure: {data!r}")
-    return parse_float(data[: -len(PRESSURE_UNIT)])
+    number = data[: -len(PRESSURE_UNIT)]
+    if number.startswith("-"):
+        return -parse_float(number[1:])
+    return parse_float(number)
 
 
 class IdentityKind(StrEnum):

@@ -35,12 +35,16 @@ def format_float(value: float) -> str:
 
 
 def parse_float(text: str) -> float:
-    """Read a float as a host may send it (`100`, `100.`, `.5`, `26.59`)."""
+    """Read a float as a host may send it (`100`, `100.`, `.5`, `26.59`, `10.000`).
+
+    Trailing zeros after the point carry no value and do not count as digits: hosts
+    that print `%0.3f` send `10.000`, which the pump reads as `10.`.
+    """
     match = _FLOAT.match(text)
     if match is None or not (match["int"] or match["frac"]):
         raise ValueError(f"not a pump number: {text!r}")
     int_part = match["int"].lstrip("0")
-    frac = match["frac"] or ""
+    frac = (match["frac"] or "").rstrip("0")
     if len(frac) > MAX_DECIMALS:
         raise ValueError(f"at most {MAX_DECIMALS} decimals: {text!r}")
     if len(int_part) + len(frac) > MAX_DIGITS:

@@ -7,7 +7,6 @@ does not parse) for the bare `?`. An empty argument is a query.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -50,15 +49,6 @@ def _no_argument(argument: str) -> None:
         raise ValueError(f"takes no argument: {argument!r}")
 
 
-_TRAILING_ZEROS = re.compile(r"^(\d*\.\d*?)0+([A-Z]*)$")
-
-
-def _trim_zeros(argument: str) -> str:
-    """`10.000MM` -> `10.MM`: hosts that print `%0.3f` send more digits than the pump
-    float holds; the zeros carry no value, so the pump reads them as it would `10.`."""
-    return _TRAILING_ZEROS.sub(r"\1\2", argument)
-
-
 def _not_while_pumping(pump: SimulatedPump) -> None:
     if pump.mechanics.pumping:
         raise NotAllowedError("the program cannot change while pumping")
@@ -73,7 +63,7 @@ def diameter(pump: SimulatedPump, argument: str) -> str:
     program = pump.mechanics.program
     if not argument:
         return format_float(program.diameter_mm)
-    value = parse_float(_trim_zeros(argument))
+    value = parse_float(argument)
     _not_while_pumping(pump)
     program.set_diameter(value)
     return ""
@@ -83,7 +73,7 @@ def rate(pump: SimulatedPump, argument: str) -> str:
     program = pump.mechanics.program
     if not argument:
         return format_rate(program.rate, program.rate_unit)
-    value, unit = parse_rate(_trim_zeros(argument))
+    value, unit = parse_rate(argument)
     if unit not in (None, program.rate_unit) and pump.mechanics.pumping:
         raise NotAllowedError("rate units cannot change while pumping")
     program.set_rate(value, unit)
@@ -98,7 +88,7 @@ def volume(pump: SimulatedPump, argument: str) -> str:
         _not_while_pumping(pump)
         program.set_volume_unit(VolumeUnit(argument))
         return ""
-    value, unit = parse_volume(_trim_zeros(argument))
+    value, unit = parse_volume(argument)
     _not_while_pumping(pump)
     if unit is not None:
         program.set_volume_unit(unit)
@@ -202,8 +192,9 @@ def factory_reset(pump: SimulatedPump, argument: str) -> str:
 
 def pressure(pump: SimulatedPump, argument: str) -> str:
     _no_argument(argument)
-    # The wire float cannot exceed 9999 (and reads below zero as zero).
-    return format_pressure(min(pump.mechanics.line.sensed_pressure(), VOLUME_MAX))
+    # The wire float cannot exceed 9999 mmHg either way; below zero is signed (XPR only).
+    pressure = pump.mechanics.line.sensed_pressure()
+    return format_pressure(max(-VOLUME_MAX, min(pressure, VOLUME_MAX)))
 
 
 def identity(pump: SimulatedPump, argument: str) -> str:

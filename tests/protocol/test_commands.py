@@ -76,8 +76,11 @@ def test_volumes_and_dispensed() -> None:
 
 def test_extension_formats() -> None:
     assert format_pressure(12.5) == "12.50MMHG"
-    assert format_pressure(-3.0) == "0.000MMHG"
+    assert format_pressure(-3.0) == "-3.000MMHG"
     assert parse_pressure("12.50MMHG") == 12.5
+    assert parse_pressure("-3.000MMHG") == -3.0
+    with pytest.raises(ValueError):
+        parse_pressure("--3.0MMHG")
     identity = Identity(IdentityKind.SIMULATOR, "SN0001")
     assert parse_identity(identity.to_data()) == identity
     conditions = ExtendedConditions(air_in_line=True, battery_percent=87)

@@ -37,13 +37,23 @@ def test_format_float_refuses_what_does_not_fit(value: float) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("100", 100.0), ("100.", 100.0), (".5", 0.5), ("26.59", 26.59), ("0.001", 0.001)],
+    [
+        ("100", 100.0),
+        ("100.", 100.0),
+        (".5", 0.5),
+        ("26.59", 26.59),
+        ("0.001", 0.001),
+        ("10.000", 10.0),  # `%0.3f` hosts: trailing zeros are not digits
+        ("9999.000", 9999.0),
+    ],
 )
 def test_parse_float(text: str, value: float) -> None:
     assert parse_float(text) == value
 
 
-@pytest.mark.parametrize("text", ["", ".", "12345", "1.2345", "1,5", "-1", "1e3", "1.2.3"])
+@pytest.mark.parametrize(
+    "text", ["", ".", "12345", "1.2345", "1,5", "-1", "1e3", "1.2.3", "10.0001", "12345.0"]
+)
 def test_parse_float_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_float(text)
