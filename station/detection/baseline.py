@@ -53,6 +53,8 @@ class LineBaseline:
         self._learning_until = 0.0
         self.last_interval_s = 1.0
         self._now = 0.0
+        self._distrust_until = 0.0
+        self._check_prediction = False
 
     @property
     def settled(self) -> bool:
@@ -68,6 +70,15 @@ class LineBaseline:
         if self.learning or len(self._slow) == 0:
             return self._predicted if self._predicted is not None else self._slow.median()
         return self._slow.median()
+
+    @property
+    def trusted(self) -> bool:
+        """False while a freshly learned level disagrees with the predicted one.
+
+        A long artifact can fill the whole learning time; until the level has held for
+        `relearn_after_s`, a detector that fires on a drop below it should not.
+        """
+        return self._now >= self._distrust_until
 
     @property
     def fast_level(self) -> float | None:
@@ -95,6 +106,12 @@ class LineBaseline:
                 self._learning_until = sample.time_s + s.learn_s
             self._slow.push(sample.time_s, p)
             return
+        if self._check_prediction:
+            self._check_prediction = False
+            level, predicted = self._slow.median(), self._predicted
+            if level is not None and predicted is not None and abs(
+                    level - predicted) > s.gate_mmhg:
+                self._distrust_until = sample.time_s + s.relearn_after_s
         self._gate(sample.time_s, p)
 
     def _gate(self, t: float, p: float) -> None:
@@ -130,6 +147,7 @@ class LineBaseline:
         self.rate_ml_h = rate
         self.segment_start_s = self._now
         self._learning_until = self._now + self.settings.settle_s + self.settings.learn_s
+        self._check_prediction = True
         self._slow.clear()
         self._fast.clear()
         self._off_since = None

@@ -7,8 +7,10 @@ the pressure (arm raised) rises and falls smoothly over seconds to a minute, so 
 either slow to start or not flat. The detector therefore needs:
 - a drop of `drop_min_mmhg` + `drop_rq_fraction` x R x Q below the level,
 - reached within `onset_max_s` (or 1.5 sample intervals) of the last near-level sample,
-- then `confirm_s` with the median of the last 3 samples below the threshold and,
-  after the step's own edge, every sample within `flat_spread_mmhg` of the others.
+- then `confirm_s` (and at least 3 samples) with the median of the last 2 s (at least
+  3 samples) below the threshold and, after the step's own edge, every sample within
+  `flat_spread_mmhg` of the others;
+- a level the baseline trusts (not one just learned over a long artifact).
 It clears when the pressure is back near the level it left for `clear_s`.
 A posture change that lowers the site by more than the threshold is a step too:
 pressure alone cannot tell it from a dislodgement (see docs/detection.md).
@@ -21,6 +23,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from station.detection.baseline import LineBaseline
+from station.detection.rolling import RollingMedian
 from station.detection.sample import Sample
 
 NAME = "dislodgement"
@@ -53,7 +56,9 @@ class DislodgementDetector:
         self._high = float("-inf")
         self._back_since: float | None = None
         self._recent: deque[float] = deque(maxlen=3)
+        self._short = RollingMedian(2.0)  # at fast sampling, 3 samples are too few
         self._grace_s = 2.0
+        self._flat_samples = 0
 
     def update(self, sample: Sample, baseline: LineBaseline) -> bool:
         p = sample.pressure_mmhg
@@ -71,6 +76,7 @@ class DislodgementDetector:
     def _watch(self, t: float, p: float, baseline: LineBaseline) -> None:
         s = self.settings
         self._recent.append(p)
+        self._short.push(t, p)
         level = baseline.level if self._candidate_since is None else self._reference
         if level is None:
             return
@@ -79,18 +85,20 @@ class DislodgementDetector:
         if p >= level - 0.5 * threshold:
             self._last_near_s = t
         if self._candidate_since is None:
-            if p < level - threshold:
+            if p < level - threshold and baseline.trusted:
                 self._start_candidate(t, level, threshold, baseline)
             return
         # Noise decides nothing on its own: the last few samples' median must go back.
-        if statistics.median(self._recent) > level - threshold:
+        short = self._short.median() if len(self._short) >= 3 else None
+        if (short if short is not None else statistics.median(self._recent)) > level - threshold:
             self._candidate_since = None
             return
         if t - self._candidate_since >= self._grace_s:  # past the step's own edge
             self._low, self._high = min(self._low, p), max(self._high, p)
+            self._flat_samples += 1
         if self._high - self._low > s.flat_spread_mmhg:
             self._candidate_since = None  # not flat: an artifact, not a step
-        elif t - self._candidate_since >= s.confirm_s:
+        elif t - self._candidate_since >= s.confirm_s and self._flat_samples >= 3:
             self.present = True
             self._back_since = None
             self.detail = f"pressure {level - p:.0f} mmHg below its level of {level:.0f} mmHg"
@@ -106,6 +114,7 @@ class DislodgementDetector:
             self._grace_s = max(1.0, 1.01 * baseline.last_interval_s)
             self._reference, self._threshold = level, threshold
             self._low, self._high = float("inf"), float("-inf")
+            self._flat_samples = 0
 
     def _maybe_clear(self, t: float, p: float) -> None:
         if self._reference is None or p < self._reference - 0.5 * self._threshold:

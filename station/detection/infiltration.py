@@ -39,7 +39,7 @@ class InfiltrationSettings:
     min_span_ml: float = 1.0
     min_span_s: float = 90.0  # longer than the rise of any movement artifact
     slope_min_mmhg_per_ml: float = 0.25
-    rise_min_mmhg: float = 1.5
+    rise_min_mmhg: float = 2.0
     z_min: float = 4.0
     step_ratio: float = 0.7  # line SSE must be under this share of the best step's SSE
     level_s_min: float = 5.0
