@@ -98,8 +98,9 @@ class CheckInService:
                 raise NotFoundError("order", order_id)
             audit(session, self._ctx, ORDER_VERIFIED, order, {"by": self._ctx.actor.name})
 
-    def facts(self, session: Session, patient: Patient) -> tuple[rules.CheckInFacts,
-                                                                   Appointment | None]:
+    def gather_facts(
+        self, session: Session, patient: Patient
+    ) -> tuple[rules.CheckInFacts, Appointment | None]:
         """What the desk knows about ``patient`` now, and the appointment it is about."""
         now = self._ctx.now()
         tz = self._ctx.clinic_tz
@@ -129,7 +130,7 @@ class CheckInService:
             patient = session.scalars(sa.select(Patient).where(Patient.mrn == patient_mrn)).first()
             if patient is None:
                 raise NotFoundError("patient with record number", patient_mrn)
-            known, appointment = self.facts(session, patient)
+            known, appointment = self.gather_facts(session, patient)
             decided = rules.check_in(known, self._ctx.now(), self._ctx.clinic_tz)
             if isinstance(decided, Refused):
                 return decided

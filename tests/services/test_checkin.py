@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from station.domain.checkin import CheckInRefusal
 from station.persistence.audit_log import AuditLog
+from station.persistence.errors import RecordRejectedError
 from station.persistence.orders import DosePreparation, Order
 from station.persistence.people import Patient
 from station.persistence.scheduling import (
@@ -20,6 +21,7 @@ from station.persistence.scheduling import (
     InsuranceAuthorisation,
     Referral,
 )
+from station.services import Actor, CheckInService, ServiceContext
 from tests.services.conftest import BOTH_BACKENDS
 from tests.services.world import DAY, World, accepted, codes, snapshot
 
@@ -149,3 +151,14 @@ def test_several_problems_are_all_listed_in_workflow_order(world: World) -> None
 def test_checking_in_twice_is_refused_by_the_status_rules(world: World) -> None:
     accepted(world.svc.checkin.check_in(world.mrn))
     assert codes(world.svc.checkin.check_in(world.mrn)) == ("appointment.transition_not_allowed",)
+
+
+@BOTH_BACKENDS
+def test_a_failed_write_leaves_no_partial_record(world: World) -> None:
+    # An actor who is not a stored user: the audit entry's foreign key fails at commit,
+    # so the status change of the same transaction must not survive either.
+    ghost = ServiceContext(world.sessions, world.clock, world.library, Actor(9999, "Ghost"))
+    before = snapshot(world.sessions)
+    with pytest.raises(RecordRejectedError, match="check the patient in"):
+        CheckInService(ghost).check_in(world.mrn)
+    assert snapshot(world.sessions) == before

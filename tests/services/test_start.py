@@ -19,13 +19,12 @@ from station.persistence.scheduling import Appointment, AppointmentStatus
 from station.services.codes import ServiceRefusal
 from tests.services.conftest import BOTH_BACKENDS
 from tests.services.world import (
-    NINE,
     World,
     accepted,
-    add_patient_booking,
     codes,
     complete_checklist,
     seat,
+    seated_and_ready,
     snapshot,
 )
 
@@ -94,20 +93,14 @@ def test_prepare_returns_the_program_and_confirm_stores_the_start(world: World) 
         ServiceRefusal.NOT_PREPARED, "appointment.transition_not_allowed")
 
 
-def _second_patient_ready(world: World) -> int:
-    second, _ = add_patient_booking(world, "MRN-2", "C2", NINE)
-    seat(world, "MRN-2", second)
-    complete_checklist(world, second)
-    return second
-
-
 @BOTH_BACKENDS
 def test_a_pump_cannot_run_two_infusions(world: World) -> None:
     seat(world)
     complete_checklist(world)
     first = accepted(world.svc.infusions.prepare_start(world.appointment_id,
                                                         pump_id=world.pumps[0]))
-    second = _second_patient_ready(world)
+    second = seated_and_ready(world, "MRN-2", "C2", drug_id="ocrelizumab-later",
+                              volume_ml=500)
     # Both prepared on P1 before either runs: the second confirmation is refused.
     other = accepted(world.svc.infusions.prepare_start(second, pump_id=world.pumps[0]))
     accepted(world.svc.infusions.confirm_started(first.infusion_id, world.clock.now))
@@ -125,11 +118,7 @@ def test_a_pump_cannot_run_two_infusions(world: World) -> None:
 
 
 def _saline_ready(world: World) -> int:
-    saline, _ = add_patient_booking(world, "MRN-S", "C3", NINE, drug_id="sodium-chloride-0.9",
-                                    volume_ml=1000)
-    seat(world, "MRN-S", saline)
-    complete_checklist(world, saline)
-    return saline
+    return seated_and_ready(world, "MRN-S", "C3", drug_id="sodium-chloride-0.9", volume_ml=1000)
 
 
 @pytest.mark.parametrize(("rate", "reason", "expected"), [

@@ -170,3 +170,13 @@ def snapshot(sessions: sessionmaker[Session]) -> dict[str, list[tuple[Any, ...]]
         return {table.name: [tuple(row) for row in session.execute(
                     sa.select(table).order_by(*table.primary_key.columns))]
                 for table in Base.metadata.sorted_tables}
+
+
+def seated_and_ready(world: World, mrn: str, chair: str, *, drug_id: str,
+                     volume_ml: float) -> int:
+    """Another patient booked at 09:00, checked in, seated, checklist done; appointment id."""
+    appointment_id, _ = add_patient_booking(world, mrn, chair, NINE, drug_id=drug_id,
+                                            volume_ml=volume_ml)
+    seat(world, mrn, appointment_id)
+    complete_checklist(world, appointment_id)
+    return appointment_id
