@@ -85,8 +85,14 @@ class SimulatorProcess:
         # The package may run from a checkout that is not installed: keep it importable.
         path = os.pathsep.join(p for p in (str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")) if p)
         env = {**os.environ, "PYTHONPATH": path}
+        # Its own session: a Ctrl-C at the terminal reaches the demo, which stops the
+        # simulator in order, instead of killing both at once.
         self._process = subprocess.Popen(
-            self.args, stdout=subprocess.PIPE, stderr=self._stderr, env=env
+            self.args,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+            start_new_session=True,
         )
         try:
             self.ports = [

@@ -1,0 +1,47 @@
+"""`infusion-station` sub-commands, through the real entry point function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ui.cli import main
+
+
+def test_db_upgrade_creates_then_reports_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'station.sqlite'}"
+    assert main(["db", "upgrade", "--db", url]) == 0
+    assert "upgraded from empty" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--db", url]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_db_upgrade_with_a_bad_url_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade", "--db", "nosuchdriver://x"]) == 1
+    assert "infusion-station db upgrade:" in capsys.readouterr().err
+
+
+def test_probe_of_a_missing_port_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["probe", "/dev/nonexistent-pump", "--timeout", "0.2"])
+    assert status != 0
+    assert "no such port" in capsys.readouterr().err.lower()
+
+
+def test_analyze_names_the_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trace = tmp_path / "trace.csv"
+    trace.write_text("time_s,rate_ml_h,volume_ml,pressure_mmhg,status\n0,10,0,8,I\nx,1,2,3,I\n")
+    assert main(["analyze", str(trace)]) == 2
+    assert "line 3: time_s is not a number" in capsys.readouterr().err
+
+
+def test_analyze_of_a_quiet_trace_prints_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [f"{t},100,{t * 100 / 3600:.3f},{10 + 0.3 * (t % 3):.1f},I" for t in range(600)]
+    trace = tmp_path / "trace.csv"
+    trace.write_text("time_s,rate_ml_h,volume_ml,pressure_mmhg,status\n" + "\n".join(rows))
+    assert main(["analyze", str(trace)]) == 0
+    assert capsys.readouterr().out == ""

@@ -1,0 +1,88 @@
+"""`infusion-station`: the command line that composes the application.
+
+Each sub-command imports what it needs when it runs, so `probe` and `db upgrade` start
+without loading Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="infusion-station",
+        description="Chairside infusion monitoring station. See README.md for a tour.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", help="start simulated pumps and watch them live (training)"
+    )
+    demo.add_argument("--pumps", type=int, default=4, help="simulated pumps (1-16, default 4)")
+    demo.add_argument("--speed", type=float, default=1.0, help="simulator speed-up factor")
+    demo.add_argument("--seed", type=int, default=1, help="simulator random seed")
+    demo.add_argument(
+        "--duration", type=float, default=None, help="stop after this many seconds"
+    )
+    demo.set_defaults(handler=_demo)
+
+    probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
+    probe.add_argument("port", metavar="PORT", help="/dev/ttyUSB0, COM3, socket://host:port")
+    probe.add_argument("--timeout", type=float, default=1.0, help="reply timeout in seconds")
+    probe.set_defaults(handler=_probe)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="create or migrate the database")
+    upgrade.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    analyze = commands.add_parser(
+        "analyze", help="replay a pump trace CSV through the detectors (JSON lines out)"
+    )
+    analyze.add_argument("trace", metavar="TRACE.csv")
+    analyze.set_defaults(handler=_analyze)
+    return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ui.console_monitor import run_demo
+
+    return run_demo(pumps=args.pumps, speed=args.speed, seed=args.seed, duration=args.duration)
+
+
+def _probe(args: argparse.Namespace) -> int:
+    from devices.driver.probe import run_probe
+
+    return run_probe(args.port, timeout=args.timeout)
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from station.persistence.errors import StorageError
+    from station.persistence.schema import upgrade_database
+
+    try:
+        print(upgrade_database(args.db))
+    except StorageError as exc:
+        print(f"infusion-station db upgrade: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from station.detection.trace_replay import run_analyze
+
+    return run_analyze(args.trace)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
