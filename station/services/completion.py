@@ -20,6 +20,7 @@ from station.services.appointment_status import move, transition_refusal
 from station.services.bedside_records import latest_vitals
 from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
+from station.services.errors import NotFoundError
 from station.services.lookups import drug_of, get, infusion_of, user_name
 from station.services.pauses import open_pause
 from station.services.reactions import reaction_unresolved
@@ -115,7 +116,7 @@ class CompletionService:
         with reading(self._ctx, "read the observation timer") as session:
             completion = self._completion(session, get(session, Appointment, appointment_id))
         if completion is None:
-            raise LookupError(f"appointment {appointment_id} has no completed infusion")
+            raise NotFoundError("completed infusion of appointment", appointment_id)
         return rules.observation_countdown(completion, self._ctx.now())
 
     @staticmethod

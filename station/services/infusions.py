@@ -31,6 +31,7 @@ from station.services.checkin import order_of
 from station.services.checklist import current_checklist, premedications_due
 from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
+from station.services.errors import InvalidStateError
 from station.services.lookups import get, infusion_of
 from station.services.segments import open_segment
 from station.services.store import audit, facts, infusion_event, iso, writing
@@ -71,7 +72,7 @@ def stored_program(session: Session, infusion: Infusion) -> dict[str, Any]:
     """The program stored by the last accepted :meth:`InfusionService.prepare_start`."""
     found = facts(session, infusion, PREPARED)
     if not found:
-        raise LookupError(f"infusion {infusion.id} has no prepared program")
+        raise InvalidStateError(f"infusion {infusion.id} has no prepared program")
     return found[-1][1]
 
 

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from station.domain import pauses as rules
 from station.domain.refusals import Accepted, Refusal, Refused, Result
-from station.domain.side_effects import ReactionGrade, allowed_resume_rates
+from station.domain.side_effects import ReactionGrade, SideEffect, allowed_resume_rates
 from station.persistence.delivery import Infusion, InfusionStatus, Pause
 from station.persistence.events import InfusionEventKind, NotDeliveringReason
-from station.persistence.observations import SideEffect, SideEffectKind
+from station.persistence.observations import SideEffect as SideEffectRow
+from station.persistence.observations import SideEffectKind
 from station.persistence.scheduling import Appointment
 from station.services.checklist import current_checklist
 from station.services.codes import ServiceRefusal
@@ -43,9 +44,9 @@ def walking_help(session: Session, ctx: ServiceContext, appointment: Appointment
                  ) -> rules.WalkingHelp:
     """Help to walk after a sedating pre-medication or recorded dizziness."""
     given = [g.name for g in current_checklist(session, appointment).premedications_given]
-    dizzy = session.scalars(sa.select(SideEffect.id).where(
-        SideEffect.appointment_id == appointment.id,
-        SideEffect.kind == SideEffectKind.DIZZINESS)).first() is not None
+    dizzy = session.scalars(sa.select(SideEffectRow.id).where(
+        SideEffectRow.appointment_id == appointment.id,
+        SideEffectRow.kind == SideEffectKind.DIZZINESS)).first() is not None
     return rules.walking_help(given, ctx.library.sedating_medications, dizziness_recorded=dizzy)
 
 
@@ -97,13 +98,16 @@ def pause_in(
     return Accepted(row)
 
 
-def _allowed(session: Session, infusion: Infusion, pause: rules.Pause,
-             current_grade: ReactionGrade | None) -> Result[frozenset[rules.ResumeRate]]:
-    reaction = latest_reaction(session, infusion) if pause.reason is rules.PauseReason.REACTION \
-        else None
+def reaction_behind(session: Session, infusion: Infusion, pause: rules.Pause) -> SideEffect | None:
+    """The reaction this pause is about: the pause was for a reaction, or one was recorded
+    since it began (a reaction noted while the patient was off the pump counts too).
+    """
+    reaction = latest_reaction(session, infusion)
     if reaction is None:
-        return Accepted(frozenset(rules.ResumeRate))
-    return allowed_resume_rates(reaction, current_grade)
+        return None
+    if pause.reason is rules.PauseReason.REACTION or reaction.observed_at >= pause.paused_at:
+        return reaction
+    return None
 
 
 class PauseService:
@@ -153,27 +157,29 @@ class PauseService:
                 return Refused((Refusal(ServiceRefusal.NOT_PAUSED,
                                         "The infusion is not paused."),))
             pause = domain_pause(session, row)
-            allowed = _allowed(session, infusion, pause, current_grade)
+            reaction = reaction_behind(session, infusion, pause)
+            allowed = (allowed_resume_rates(reaction, current_grade) if reaction is not None
+                       else Accepted(frozenset(rules.ResumeRate)))
             if isinstance(allowed, Refused):
                 return allowed
             decided = rules.resume(pause, mode=mode, at=at, by=ctx.actor.name, now=ctx.now(),
                                    allowed=allowed.value)
             if isinstance(decided, Refused):
                 return decided
-            self._restart(session, infusion, row, decided.value)
-            if pause.reason is rules.PauseReason.REACTION:
+            self._restart(session, infusion, row, decided.value, after_reaction=bool(reaction))
+            if reaction is not None:
                 reassess(session, ctx, infusion, current_grade)
         return decided
 
     def _restart(self, session: Session, infusion: Infusion, row: Pause,
-                 resumption: rules.Resumption) -> None:
+                 resumption: rules.Resumption, *, after_reaction: bool) -> None:
         ctx, at = self._ctx, resumption.resumed_at
         row.ended_at, row.ended_by_id = at, ctx.actor.user_id
         infusion.status = InfusionStatus.RUNNING
         audit(session, ctx, RESUMED, infusion, {
             "at": iso(at), "paused_at": iso(row.started_at), "pause_id": row.id,
             "mode": resumption.mode.value, "rate_ml_h": resumption.rate_ml_h,
-            "after_reaction": resumption.pause.reason is rules.PauseReason.REACTION})
+            "after_reaction": after_reaction})
         session.flush()
         titrated = titration_state(session, ctx, infusion)
         rate = titrated.rate_ml_h if titrated is not None else resumption.rate_ml_h

@@ -207,3 +207,24 @@ def test_discharge_waits_for_an_unresolved_reaction(world: World) -> None:
         DischargeRefusal.REACTION_UNRESOLVED,)
     world.svc.observations.reassess_reaction(world.appointment_id, ReactionGrade.MILD)
     accepted(world.svc.completion.discharge(world.appointment_id))
+
+
+def test_a_reaction_noted_during_a_bathroom_break_restricts_the_resume(world: World) -> None:
+    svc = world.svc
+    world.extra["t0"] = world.clock.now
+    infusion_id = start_running(world)
+    at(world, 20)
+    accepted(svc.pauses.pause(infusion_id, PauseReason.BATHROOM_BREAK, at=world.clock.now))
+    at(world, 25)
+    accepted(svc.observations.record_side_effect(
+        world.appointment_id, Symptom.NAUSEA, ReactionGrade.MODERATE,
+        action_taken=ActionTaken.INTERRUPTED, observed_at=world.clock.now))
+    at(world, 35)
+    assert codes(svc.pauses.resume(infusion_id, ResumeRate.SAME, at=world.clock.now)) == (
+        PauseRefusal.RESUME_RATE_NOT_ALLOWED,)
+    assert accepted(svc.pauses.resume(infusion_id, ResumeRate.HALF,
+                                      at=world.clock.now)).rate_ml_h == 20
+    view = svc.titration.view(infusion_id)
+    assert view is not None and view.next_due == world.clock.now + timedelta(minutes=30)
+    events = EventStore(world.sessions).for_infusion(infusion_id)
+    assert [(e.kind, e.rate_ml_h) for e in events] == [(START, 40), (STOP, 40), (START, 20)]
