@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from station.alarms import Cause, CauseCode, Priority
 from tests.ui.alarm_fixtures import Chair
 from ui.alarms.alarm_list_model import ALARM_ROW_ROLE, AlarmListModel, Column
+from ui.alarms.alarm_list_view import AlarmListView
 from ui.alarms.palette import STYLES
 from ui.models.alarm_rows import countdown_text, rows_from
 
@@ -79,3 +81,18 @@ def test_countdown_never_shows_zero_while_time_is_left() -> None:
     assert countdown_text(92.4) == "1:33"
     assert countdown_text(0.2) == "0:01"
     assert countdown_text(0.0) == "0:00"
+
+
+def test_list_view_refreshes_from_the_engines_with_touch_sized_rows(
+        qtbot: QtBot, qtmodeltester: ModelTester) -> None:
+    one, two = Chair("chair-1"), Chair("chair-2")
+    view = AlarmListView([one.alarms, two.alarms])
+    qtbot.addWidget(view)
+    qtmodeltester.check(view.alarm_model, force_py=True)
+    one.alarms.raise_condition("occlusion")
+    two.alarms.raise_condition("air_in_line")
+    view.refresh()
+    assert view.alarm_model.rowCount() == 2
+    assert view.alarm_model.row_at(0).chair_id == "chair-2"  # high before medium
+    assert view.verticalHeader().defaultSectionSize() >= 44
+    assert view.accessibleName() == "Alarm list"
