@@ -37,6 +37,7 @@ class InfiltrationSettings:
     max_points: int = 64
     min_points: int = 10
     min_span_ml: float = 1.0
+    max_climb_ml: float = 8.0  # the climb is judged over at most this much flow
     min_span_s: float = 90.0  # longer than the rise of any movement artifact
     slope_min_mmhg_per_ml: float = 0.25
     rise_min_mmhg: float = 2.0
@@ -94,6 +95,7 @@ class InfiltrationDetector:
         self._gap = 1
         self._level_ml = 1.0
         self._rate_ml_h = 0.0
+        self._max_climb_ml = self.settings.max_climb_ml
         self._min_span_s = self.settings.min_span_s
 
     def update(self, sample: Sample, baseline: LineBaseline) -> bool:
@@ -115,6 +117,8 @@ class InfiltrationDetector:
             return self.present
         self._next_point_ml = sample.volume_ml + self._window_ml / self.settings.points
         self._points.append((sample.volume_ml, level))
+        while self._points[0][0] < sample.volume_ml - self._max_climb_ml:
+            self._points.popleft()  # an old trough would dilute a new climb
         if len(self._points) > self.settings.max_points:
             # Bounded work: keep every other point of the older half.
             older = list(self._points)[: len(self._points) // 2][::2]
@@ -168,5 +172,6 @@ class InfiltrationDetector:
         self._gap = max(1, math.ceil(level_s / point_s))
         self._level_ml = max(level_s * rate_ml_h / 3600.0, 1e-6)
         self._rate_ml_h = rate_ml_h
+        self._max_climb_ml = max(s.max_climb_ml, 2 * self._window_ml)
         self._points.clear()
         self._next_point_ml = 0.0
