@@ -154,6 +154,43 @@ def save_screenshot(path: Path) -> None:
     plot.close()
 
 
+def save_chair_panel(path: Path, size: tuple[int, int]) -> None:
+    """Banner, numerics and plot of one chair as the station lays them out, at `size`."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from station.alarms import ChairAlarms, ManualClock, MemorySink
+    from ui.alarms.alarm_actions import AlarmActions
+    from ui.alarms.alarm_banner import AlarmBanner
+    from ui.widgets.numerics import NumericsPanel
+
+    buffer = SeriesBuffer()
+    fill_history(buffer, 3.0, seed=7, gap_s=300)
+    last = buffer.t[-1]
+    from devices.driver.types import Sample, Stamp
+    from devices.protocol import Prompt
+
+    at = datetime.fromtimestamp(float(last), UTC)
+    buffer.last_sample = Sample("chair-3", Stamp(at, 0.0), Prompt.INFUSING, 200.0,
+                                float(buffer.volume[-1]), float(buffer.pressure[-1]))
+    alarms = ChairAlarms("chair-3", MemorySink(), ManualClock(at))
+    alarms.raise_condition("occlusion")
+    panel = QWidget()
+    layout = QVBoxLayout(panel)
+    layout.addWidget(AlarmBanner(AlarmActions(alarms, lambda: "rn-042")))
+    layout.addWidget(NumericsPanel(buffer, vtbi_ml=500.0, now=lambda: at))
+    plot = ChairPlot(buffer, occlusion_limit_mmhg=150.0)
+    layout.addWidget(plot, 1)
+    panel.resize(*size)
+    plot.show_whole_infusion()
+    panel.show()
+    QApplication.processEvents()
+    plot.refresh()
+    QApplication.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    panel.grab().save(str(path))
+    panel.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--redraws", type=int, default=300)
@@ -162,6 +199,9 @@ def main() -> int:
     if args.screenshot is not None:
         QApplication.instance() or QApplication(sys.argv)
         save_screenshot(args.screenshot)
+        for width, height in ((1366, 768), (1920, 1080)):
+            save_chair_panel(args.screenshot.with_name(f"chair-panel-{width}x{height}.png"),
+                             (width, height))
     results = run(args.redraws)
     print(f"4 chairs x 6 h of 1 Hz history, 1920x1080, {args.redraws} redraws per scenario")
     for name, result in results.items():

@@ -7,7 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from ui.models.series_buffer import Marker, MarkerKind, SeriesBuffer
-from ui.plots.chair_plot import PAGE_AHEAD, TOUCH_PX, ChairPlot
+from ui.plots.chair_plot import PAGE_AHEAD, TOUCH_PX, ChairPlot, line_width
 from ui.plots.marker_lane import hover_text
 
 T0 = 1_790_000_000.0
@@ -182,3 +182,15 @@ class qtbot_signal:  # noqa: N801 - reads as a context manager helper
 
     def __exit__(self, *exc: object) -> None:
         self.plot.follow_live_changed.disconnect(self.values.append)
+
+
+@pytest.mark.parametrize(("ratio", "width"), [(1.0, 1), (1.25, 1), (2.0, 2), (3.0, 3)])
+def test_lines_keep_one_logical_pixel_on_high_dpi(ratio: float, width: int) -> None:
+    assert line_width(ratio) == width
+
+
+def test_shown_plot_uses_the_screen_line_width(make_plot) -> None:  # type: ignore[no-untyped-def]
+    plot = make_plot(filled(10))
+    expected = line_width(plot.devicePixelRatioF())
+    assert plot.line_width == expected
+    assert plot.rate_curve.opts["pen"].width() == expected

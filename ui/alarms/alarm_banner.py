@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QWidget,
@@ -63,9 +64,9 @@ class AlarmBanner(QFrame):
         for code in CauseCode:
             self.cause_box.addItem(cause_label(code), code)
         self._lay_out()
-        actions.changed.connect(self.message.clear)
+        actions.changed.connect(self._clear_message)
         actions.changed.connect(self.refresh)
-        actions.refused.connect(self.message.setText)
+        actions.refused.connect(self._show_message)
         self._show_row(None, 0)
         self.refresh()
 
@@ -144,6 +145,14 @@ class AlarmBanner(QFrame):
         palette.setColor(QPalette.ColorRole.WindowText, QColor(self._style.foreground))
         self.setPalette(palette)
 
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _clear_message(self) -> None:
+        self.message.clear()
+        self.message.hide()
+
     # -- actions --------------------------------------------------------------------
 
     def _on_acknowledge(self) -> None:
@@ -175,15 +184,18 @@ class AlarmBanner(QFrame):
         return button
 
     def _lay_out(self) -> None:
+        buttons = QHBoxLayout()
+        for control in (self.ack_button, self.pause_button, self.cause_box, self.reset_button):
+            buttons.addWidget(control)
+        buttons.addStretch(1)
         grid = QGridLayout(self)
         grid.addWidget(self.badge, 0, 0)
-        grid.addWidget(self.what, 0, 1, 1, 3)
-        grid.addWidget(self.more, 0, 4)
-        grid.addWidget(self.todo, 1, 1, 1, 3)
-        grid.addWidget(self.state, 1, 4)
-        grid.addWidget(self.ack_button, 2, 0)
-        grid.addWidget(self.pause_button, 2, 1)
-        grid.addWidget(self.cause_box, 2, 2)
-        grid.addWidget(self.reset_button, 2, 3)
-        grid.addWidget(self.message, 3, 0, 1, 5)
+        grid.addWidget(self.what, 0, 1)
+        grid.addWidget(self.more, 0, 2)
+        grid.addWidget(self.todo, 1, 1)
+        grid.addWidget(self.state, 1, 2)
+        grid.addLayout(buttons, 2, 0, 1, 3)
+        grid.addWidget(self.message, 3, 0, 1, 3)
         grid.setColumnStretch(1, 1)
+        self.message.hide()  # shown only while it has something to say
+        self.message.setStyleSheet("font-weight: bold;")

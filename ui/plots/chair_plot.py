@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.alarms.palette import PLOT
@@ -27,6 +28,12 @@ DEFAULT_SPAN_S = 30 * 60.0  # follow live starts by showing the last half hour
 PAGE_AHEAD = 0.10
 # Vertical ranges also grow in steps, to this multiple of the highest value seen.
 HEADROOM = 1.25
+
+
+def line_width(device_pixel_ratio: float) -> int:
+    """Curve width in device pixels: pyqtgraph's pens are cosmetic, so a 1 px line would
+    turn into a hairline on a high-DPI screen; keep it one logical pixel wide."""
+    return max(1, round(device_pixel_ratio))
 
 
 def _grown_top(current_top: float, peak: float, floor: float) -> float | None:
@@ -75,10 +82,13 @@ class ChairPlot(QWidget):
         self.pressure_plot = self._add_plot(2, "Pressure", "mmHg")
         self.event_plot = self._add_plot(3, "", "", date_axis=True)
         self.graphics.ci.layout.setRowStretchFactor(3, 0)
-        self.event_plot.setFixedHeight(150)
+        self.event_plot.setFixedHeight(120)
         self.rate_curve = _curve(self.rate_plot, PLOT.rate, "rate", stepMode="right")
         self.volume_curve = _curve(self.volume_plot, PLOT.volume, "volume")
         self.pressure_curve = _curve(self.pressure_plot, PLOT.pressure, "pressure")
+        self._curve_colours = ((self.rate_curve, PLOT.rate), (self.volume_curve, PLOT.volume),
+                               (self.pressure_curve, PLOT.pressure))
+        self.line_width = 1
         self.limit_line = self._limit_line()
         self.no_pressure_text = pg.TextItem("Pressure: not reported by this pump",
                                             color=PLOT.foreground, anchor=(0.5, 0.5))
@@ -131,12 +141,19 @@ class ChairPlot(QWidget):
         if buf.pressure_reported:
             self.pressure_curve.setData(buf.t, buf.pressure)
         self._show_pressure_state(buf.pressure_reported)
-        end = buf.last_t
-        self.pauses.update(buf.pauses, now=end)
+        self._fit_values()  # first: the pause labels sit at the top of the rate range
+        self.pauses.update(buf.pauses, now=buf.last_t)
         self.markers.update(buf.markers)
-        self._fit_values()
         if self._follow:
             self._follow_latest()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        width = line_width(self.devicePixelRatioF())
+        if width != self.line_width:
+            self.line_width = width
+            for curve, colour in self._curve_colours:
+                curve.setPen(pg.mkPen(colour, width=width))
 
     # -- building -------------------------------------------------------------------
 

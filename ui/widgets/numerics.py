@@ -43,6 +43,7 @@ class NumericsPanel(QWidget):
         self.shown: NumericsText | None = None
         self.values: dict[str, QLabel] = {}
         grid = QGridLayout(self)
+        grid.setHorizontalSpacing(28)  # large values must not run into each other
         big = QFont()
         big.setPointSize(22)
         big.setBold(True)
