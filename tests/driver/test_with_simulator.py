@@ -7,6 +7,7 @@ time-out; the simulator's speed-up factor shortens simulated spans.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,19 @@ def test_empty_battery_is_a_lost_link(rig: MakeRig) -> None:
                 params={"level_percent": 0.5, "drain_percent_per_h": 10000})
     lost = one.wait_for(is_link(LinkState.LOST), timeout_s=15)
     assert isinstance(lost, LinkStateChanged) and "no valid reply" in lost.reason
+
+
+def test_a_pump_that_ignores_the_first_command_after_power_up(
+        rig: MakeRig, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="devices.driver.session")
+    one = rig(sim_args=("--ignore-first-command",))
+    assert one.poller.info is not None and one.poller.info.model == "NE1000"
+    silences = [r for r in caplog.records if "no reply" in r.getMessage()]
+    assert [r.getMessage().split(": ", 1)[1] for r in silences] == ["'0': no reply"]
+    one.control("power_cycle", off_s=0)
+    # After a power cycle the first poll goes unanswered; the retry is answered, the
+    # power-up alarm is reported and the link never drops.
+    alarm = one.wait_for(is_alarm(AlarmCode.RESET), timeout_s=5)
+    assert isinstance(alarm, PumpAlarm)
+    one.wait_for(lambda e: isinstance(e, Sample))
+    assert not any(is_link(LinkState.LOST)(e) for e in one.seen)
