@@ -39,10 +39,17 @@ class DriverConfig:
 
     @property
     def heartbeat_interval_s(self) -> float:
-        """Longest gap between two packets: a third of the watchdog, or the poll interval."""
-        if self.safe_mode_timeout_s is None:
-            return self.poll_interval_s
-        return min(self.poll_interval_s, self.safe_mode_timeout_s / 3)
+        """Longest gap between two packets: the poll interval, and short enough that a
+        live pump answers several times per link timeout and watchdog period."""
+        limits = [self.poll_interval_s, self.link_timeout_s / 3]
+        if self.safe_mode_timeout_s is not None:
+            limits.append(self.safe_mode_timeout_s / 3)
+        return min(limits)
+
+    @property
+    def stale_after_s(self) -> float:
+        """Replies but no sample for this long: polls keep failing, the link is useless."""
+        return self.link_timeout_s + self.poll_interval_s
 
     def backoff(self) -> Backoff:
         return Backoff(initial_s=self.backoff_initial_s, max_s=self.backoff_max_s)

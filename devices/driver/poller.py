@@ -170,6 +170,7 @@ class PumpPoller:
         """Poll, heartbeat and run commands until the link is lost or the station closes."""
         interval, beat = self.config.poll_interval_s, self.config.heartbeat_interval_s
         next_poll = next_beat = connected_at = self._clock.monotonic()
+        last_sample_at: float | None = None
         while not self._closing.is_set():
             try:
                 driver.session.drain()
@@ -179,6 +180,7 @@ class PumpPoller:
                     next_poll, next_beat = max(next_poll + interval, now), now + beat
                     sample = self._guarded(driver.poll)
                     if sample is not None:
+                        last_sample_at = sample.at.monotonic
                         self._emit(sample)
                 elif now >= next_beat:
                     next_beat = now + beat
@@ -188,9 +190,13 @@ class PumpPoller:
             except Exception as exc:  # a driver bug must show as a lost link, not silence
                 log.exception("%s: driver fault", self.pump_id)
                 return f"driver fault: {exc!r}"
-            silent_for = self._clock.monotonic() - (driver.session.last_reply_at or connected_at)
+            now = self._clock.monotonic()
+            silent_for = now - (driver.session.last_reply_at or connected_at)
             if silent_for > self.config.link_timeout_s:
                 return f"no valid reply for {silent_for:.1f} s"
+            if now - (last_sample_at or connected_at) > self.config.stale_after_s:
+                # The pump answers, but not with anything we can read: as good as lost.
+                return f"no valid sample for {now - (last_sample_at or connected_at):.1f} s"
             self._wakeup.wait(max(0.0, min(next_poll, next_beat) - self._clock.monotonic()))
             self._wakeup.clear()
         return "closed"

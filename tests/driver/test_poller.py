@@ -28,7 +28,7 @@ from devices.driver.types import (
     PumpIdentified,
     Sample,
 )
-from devices.protocol import AlarmCode, Prompt
+from devices.protocol import AlarmCode, Frame, Prompt, StreamParser, StreamRole
 from tests.driver.conftest import FAST_TIMING
 from tests.driver.wire import connect_script, poll_script, reply, safe
 
@@ -182,3 +182,48 @@ def test_close_from_the_sink_does_not_deadlock(harness_factory: list[Harness]) -
     while isinstance(closed, LinkStateChanged) and closed.new is not LinkState.CLOSED:
         closed = harness.next_of(LinkStateChanged)
     assert harness.poller.link_state is LinkState.CLOSED
+
+
+class AnsweringPump:
+    """A Basic-mode pump that answers each command from a table (unknown: the bare `?`)."""
+
+    name = "answering"
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self._table = table
+        self._parser = StreamParser(StreamRole.PUMP)
+        self._out: queue.Queue[bytes] = queue.Queue()
+
+    def write(self, data: bytes) -> None:
+        for frame in self._parser.feed(data):
+            if isinstance(frame, Frame):
+                self._out.put(reply(self._table.get(frame.payload.decode(), "00S?")))
+
+    def read(self) -> bytes:
+        try:
+            return self._out.get(timeout=0.02)
+        except queue.Empty:
+            return b""
+
+    def discard_input(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_answers_that_never_make_a_sample_are_a_lost_link() -> None:
+    pump = AnsweringPump({"0": "00S", "0VER": "00SNE1000V3.928", "0RAT": "00SFAST",
+                          "0DIS": "00SI0.000W0.000ML"})
+    events: queue.Queue[DriverEvent] = queue.Queue()
+    config = DriverConfig(safe_mode_timeout_s=None, poll_interval_s=0.05, link_timeout_s=0.3,
+                          timing=FAST_TIMING, backoff_initial_s=30.0, backoff_max_s=30.0)
+    poller = PumpPoller("chair-1", lambda: pump, events.put, config=config)
+    poller.start()
+    try:
+        while not isinstance(event := events.get(timeout=WAIT_S), LinkStateChanged) or (
+                event.new is not LinkState.LOST):
+            assert not isinstance(event, Sample)
+        assert "no valid sample" in event.reason
+    finally:
+        poller.close()

@@ -43,6 +43,9 @@ def test_nonsense_settings_are_refused(bad: dict[str, float]) -> None:
         DriverConfig(**bad)  # type: ignore[arg-type]
 
 
-def test_heartbeat_is_a_third_of_a_short_watchdog() -> None:
+def test_heartbeat_is_a_third_of_a_short_watchdog_or_link_timeout() -> None:
     assert DriverConfig(safe_mode_timeout_s=3, poll_interval_s=2.0).heartbeat_interval_s == 1.0
-    assert DriverConfig(safe_mode_timeout_s=None, poll_interval_s=2.0).heartbeat_interval_s == 2.0
+    slow_polls = DriverConfig(safe_mode_timeout_s=None, poll_interval_s=30.0, link_timeout_s=6.0)
+    # Without a heartbeat, a live pump polled every 30 s would look lost after 6 s.
+    assert slow_polls.heartbeat_interval_s == 2.0
+    assert slow_polls.stale_after_s == 36.0
