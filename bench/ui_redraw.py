@@ -1,10 +1,11 @@
 """Redraw time of 4 chair plots, each with 6 hours of 1 Hz history, offscreen.
 
-A redraw is `refresh()` on the four plots plus the paint it causes. Three scenarios,
+A redraw is `refresh()` on the four plots plus the paint it causes. Four scenarios,
 interleaved so that machine load hits them alike:
 - live: the station's case, 10 redraws a second and each chair's 1 Hz sample at its
   own phase, so a redraw finds zero or one chair with a new sample; painted with
   `processEvents()` (Qt repaints what changed into the window's backing store);
+- one_new: exactly one chair has a new sample (the redraws of `live` that have work);
 - all_new: every chair has a new sample in every redraw (worst case), same paint;
 - all_new_grab: the same, painted with `grab()` of the whole window (everything
   repainted, including what did not change): an upper bound.
@@ -114,16 +115,19 @@ def run(redraws: int) -> dict[str, dict[str, float]]:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     window, buffers, plots = build(app)
-    scenarios: dict[str, list[float]] = {"live": [], "all_new": [], "all_new_grab": []}
-    for k in range(redraws * 3):
-        scenario = ("live", "all_new", "all_new_grab")[k % 3]
+    names = ("live", "one_new", "all_new", "all_new_grab")
+    scenarios: dict[str, list[float]] = {name: [] for name in names}
+    for k in range(redraws * len(names)):
+        scenario = names[k % len(names)]
         app.processEvents()  # leave nothing pending from the previous scenario
         if scenario == "live":
             # 10 redraws a second, each chair's 1 Hz sample at its own phase.
-            tick = k // 3
+            tick = k // len(names)
             for i, buffer in enumerate(buffers):
                 if tick % 10 == (i * 3) % 10:
                     _new_sample(buffer, k)
+        elif scenario == "one_new":
+            _new_sample(buffers[(k // len(names)) % 4], k)
         else:
             for buffer in buffers:
                 _new_sample(buffer, k)

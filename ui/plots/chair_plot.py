@@ -54,6 +54,10 @@ def _curve(plot: pg.PlotItem, colour: str, name: str, width: float = 1.0,
     # nothing visible; the default (5 per pixel) draws five times the segments.
     # pyqtgraph 0.14 has no setter for this option.
     curve.opts["autoDownsampleFactor"] = 1.0
+    # The dynamic range limit guards against values far outside the view (1e6 times its
+    # height); ours are bounded pump readings, and the check scans every point of the
+    # infusion on each new sample.
+    curve.setDynamicRangeLimit(None)
     return curve
 
 
