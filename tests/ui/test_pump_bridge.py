@@ -86,7 +86,9 @@ def test_a_burst_from_a_producer_thread_arrives_complete_and_in_order(
 def test_the_chair_feed_fills_the_buffer_and_marks_a_lost_link_as_a_gap(
         qtbot: QtBot, bridge: PumpBridge) -> None:
     buffer = SeriesBuffer()
-    ChairFeed(bridge, "chair-2", buffer, parent=bridge)
+    feed = ChairFeed(bridge, "chair-2", buffer, parent=bridge)
+    link_up: list[bool] = []
+    feed.link_up_changed.connect(link_up.append)
     events = [sample_at(0), sample_at(1),
               LinkStateChanged("chair-2", Stamp(T0 + timedelta(seconds=2), 2.0),
                                LinkState.UP, LinkState.LOST, "no valid reply for 5.0 s"),
@@ -99,3 +101,4 @@ def test_the_chair_feed_fills_the_buffer_and_marks_a_lost_link_as_a_gap(
     assert len(buffer) == 4  # two samples, the gap row, the sample after reconnection
     assert buffer.t[2] == (T0 + timedelta(seconds=2)).timestamp()
     assert buffer.rate[2] != buffer.rate[2]  # NaN
+    assert link_up == [False]  # only this chair's pump counts

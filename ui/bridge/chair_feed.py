@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from devices.driver.types import LinkState, LinkStateChanged, Sample
 from ui.bridge.pump_bridge import PumpBridge
@@ -10,7 +10,13 @@ from ui.models.series_buffer import SeriesBuffer, epoch
 
 
 class ChairFeed(QObject):
-    """Feeds `buffer` from the bridge's events of `pump_id` (on the GUI thread)."""
+    """Feeds `buffer` from the bridge's events of `pump_id` (on the GUI thread).
+
+    Signals:
+        link_up_changed(bool): this pump's link came up or went down (numerics grey out).
+    """
+
+    link_up_changed = Signal(bool)
 
     def __init__(self, bridge: PumpBridge, pump_id: str, buffer: SeriesBuffer,
                  parent: QObject | None = None) -> None:
@@ -26,5 +32,9 @@ class ChairFeed(QObject):
 
     def _on_link_changed(self, event: LinkStateChanged) -> None:
         # Whatever ends the "up" state ends the stretch of line: the plot shows a gap.
-        if event.pump_id == self.pump_id and event.old is LinkState.UP:
+        if event.pump_id != self.pump_id:
+            return
+        if event.old is LinkState.UP:
             self.buffer.mark_gap(epoch(event.at.utc))
+        if LinkState.UP in (event.old, event.new):
+            self.link_up_changed.emit(event.new is LinkState.UP)
