@@ -194,3 +194,33 @@ def test_shown_plot_uses_the_screen_line_width(make_plot) -> None:  # type: igno
     expected = line_width(plot.devicePixelRatioF())
     assert plot.line_width == expected
     assert plot.rate_curve.opts["pen"].width() == expected
+
+
+def test_volume_to_be_infused_is_drawn_and_in_view(make_plot) -> None:  # type: ignore[no-untyped-def]
+    plot = make_plot(filled())
+    plot.refresh()
+    plot.set_volume_to_be_infused(500.0)
+    assert plot.vtbi_line is not None and plot.vtbi_line.value() == 500.0
+    assert "to be infused 500 mL" in plot.vtbi_line.label.toPlainText()
+    assert plot.volume_plot.viewRange()[1][1] > 500.0
+    plot.set_volume_to_be_infused(None)
+    assert plot.vtbi_line is None
+
+
+def test_whole_infusion_keeps_the_start_in_view_as_the_infusion_grows(make_plot) -> None:  # type: ignore[no-untyped-def]
+    buffer = filled(3600)
+    plot = make_plot(buffer)
+    plot.show_whole_infusion()
+    plot.refresh()
+    for s in range(3600, 3 * 3600):
+        buffer.append(T0 + s, 120.0, 2.0, 30.0)
+    plot.refresh()
+    (x0, x1), _ = plot.rate_plot.viewRange()
+    assert x0 <= buffer.t[0] and buffer.last_t <= x1
+    plot.set_follow_live(False)
+    plot.set_follow_live(True)  # plain follow live again: keeps the span, not the start
+    for s in range(3 * 3600, 5 * 3600):
+        buffer.append(T0 + s, 120.0, 2.0, 30.0)
+    plot.refresh()
+    (x0, x1), _ = plot.rate_plot.viewRange()
+    assert x0 > buffer.t[0] and x0 < buffer.last_t <= x1

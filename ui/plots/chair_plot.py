@@ -36,6 +36,17 @@ def line_width(device_pixel_ratio: float) -> int:
     return max(1, round(device_pixel_ratio))
 
 
+def _reference_line(plot: pg.PlotItem, value: float, text: str, colour: str,
+                    width: int = 1) -> pg.InfiniteLine:
+    """A dashed horizontal line with its meaning written on it (a limit, a target)."""
+    line = pg.InfiniteLine(
+        pos=value, angle=0, movable=False,
+        pen=pg.mkPen(colour, width=width, style=Qt.PenStyle.DashLine), label=text,
+        labelOpts={"position": 0.05, "color": colour, "anchors": [(0, 1), (0, 1)]})
+    plot.addItem(line)
+    return line
+
+
 def _grown_top(current_top: float, peak: float, floor: float) -> float | None:
     """The new top of a value axis if `peak` no longer fits under `current_top`."""
     wanted = max(peak, floor)
@@ -77,7 +88,9 @@ class ChairPlot(QWidget):
         self.occlusion_limit_mmhg = occlusion_limit_mmhg
         self._seen_revision = -1
         self._follow = True
+        self._whole = False  # following with the whole infusion in view
         self._span_s = DEFAULT_SPAN_S
+        self.vtbi_ml: float | None = None
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(PLOT.background)
         self.graphics.setAccessibleName("Infusion plots: rate, volume, line pressure, events")
@@ -93,7 +106,10 @@ class ChairPlot(QWidget):
         self._curve_colours = ((self.rate_curve, PLOT.rate), (self.volume_curve, PLOT.volume),
                                (self.pressure_curve, PLOT.pressure))
         self.line_width = 1
-        self.limit_line = self._limit_line()
+        self.limit_line = (None if occlusion_limit_mmhg is None else _reference_line(
+            self.pressure_plot, occlusion_limit_mmhg,
+            f"occlusion limit {occlusion_limit_mmhg:.0f} mmHg", PLOT.limit, width=2))
+        self.vtbi_line: pg.InfiniteLine | None = None
         self.no_pressure_text = pg.TextItem("Pressure: not reported by this pump",
                                             color=PLOT.foreground, anchor=(0.5, 0.5))
         self.no_pressure_text.setVisible(False)
@@ -117,6 +133,7 @@ class ChairPlot(QWidget):
         return self._follow
 
     def set_follow_live(self, follow: bool) -> None:
+        self._whole = self._whole and follow
         if follow == self._follow:
             return
         self._follow = follow
@@ -126,13 +143,22 @@ class ChairPlot(QWidget):
         self.follow_live_changed.emit(follow)
 
     def show_whole_infusion(self) -> None:
-        """Zoom out to everything from the first sample to now, then keep following."""
-        t = self.buffer.t
-        if len(t):
-            duration = float(t[-1] - t[0])
-            self._span_s = max(duration * 1.02 / (1.0 - PAGE_AHEAD), 60.0)
+        """Zoom out to everything from the first sample, and keep it so as it grows."""
+        self._fit_whole_span()
         self.set_follow_live(True)
+        self._whole = True
         self._pin_to_latest()
+
+    def set_volume_to_be_infused(self, vtbi_ml: float | None) -> None:
+        """Draw the order's volume on the volume plot (None: remove it)."""
+        self.vtbi_ml = vtbi_ml
+        if self.vtbi_line is not None:
+            self.volume_plot.removeItem(self.vtbi_line)
+            self.vtbi_line = None
+        if vtbi_ml is not None:
+            self.vtbi_line = _reference_line(self.volume_plot, vtbi_ml,
+                                             f"to be infused {vtbi_ml:g} mL", PLOT.foreground)
+        self._fit_values()
 
     def refresh(self) -> None:
         """Redraw what changed since the last call; cheap when nothing did."""
@@ -182,17 +208,6 @@ class ChairPlot(QWidget):
             plot.setXLink(self.rate_plot)
         return plot
 
-    def _limit_line(self) -> pg.InfiniteLine | None:
-        if self.occlusion_limit_mmhg is None:
-            return None
-        line = pg.InfiniteLine(
-            pos=self.occlusion_limit_mmhg, angle=0, movable=False,
-            pen=pg.mkPen(PLOT.limit, width=2, style=Qt.PenStyle.DashLine),
-            label=f"occlusion limit {self.occlusion_limit_mmhg:.0f} mmHg",
-            labelOpts={"position": 0.05, "color": PLOT.limit, "anchors": [(0, 1), (0, 1)]})
-        self.pressure_plot.addItem(line)
-        return line
-
     def _button(self, text: str, help_text: str, *, checkable: bool = False) -> QPushButton:
         button = QPushButton(text)
         button.setCheckable(checkable)
@@ -227,13 +242,22 @@ class ChairPlot(QWidget):
             return
         (x0, x1), _ = self.rate_plot.viewRange()
         if not x0 <= end <= x1:
+            if self._whole:
+                self._fit_whole_span()
             self._pin_to_latest()
+
+    def _fit_whole_span(self) -> None:
+        t = self.buffer.t
+        if len(t):
+            duration = float(t[-1] - t[0])
+            self._span_s = max(duration * 1.02 / (1.0 - PAGE_AHEAD), 60.0)
 
     def _fit_values(self) -> None:
         peaks = self.buffer.peaks
         limit = self.occlusion_limit_mmhg or 0.0
         for plot, peak, floor in ((self.rate_plot, peaks["rate"], 10.0),
-                                  (self.volume_plot, peaks["volume"], 10.0),
+                                  (self.volume_plot, peaks["volume"],
+                                   max(self.vtbi_ml or 0.0, 10.0)),
                                   (self.pressure_plot, peaks["pressure"], max(limit, 50.0))):
             top = _grown_top(plot.viewRange()[1][1], peak, floor)
             if top is not None:
