@@ -54,7 +54,7 @@ def timed(count: int, action: Callable[[], object]) -> list[float]:
 
 
 def bench_session(port: str, count: int) -> list[float]:
-    session = PumpSession(SerialTransport(port))
+    session = PumpSession(SerialTransport.open(port))
     driver = PumpDriver(session, pump_id="bench")
     session.start()
     try:
@@ -68,7 +68,7 @@ def bench_session(port: str, count: int) -> list[float]:
 def bench_poller(port: str, count: int) -> tuple[list[float], list[float]]:
     events: queue.Queue[DriverEvent] = queue.Queue()
     config = DriverConfig(poll_interval_s=3600.0, safe_mode_timeout_s=255)
-    poller = PumpPoller("bench", lambda: SerialTransport(port), events.put, config=config)
+    poller = PumpPoller("bench", lambda: SerialTransport.open(port), events.put, config=config)
     poller.start()
     try:
         deadline = time.monotonic() + 10

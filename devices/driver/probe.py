@@ -78,7 +78,7 @@ def probe(url: str, timeout: float = 1.0, *, address: int = 0,
           baudrate: int = DEFAULT_BAUDRATE) -> ProbeResult:
     """Open `url`, identify the pump and read one sample; never raises a DriverError."""
     try:
-        transport = SerialTransport(url, baudrate=baudrate)
+        transport = SerialTransport.open(url, baudrate=baudrate)
     except DriverError as exc:
         return ProbeResult(url, _outcome_of(exc), str(exc))
     events: list[DriverEvent] = []

@@ -55,19 +55,24 @@ TransportFactory = Callable[[], Transport]
 
 
 class SerialTransport:
-    """A pyserial port, 8N1, opened by URL or injected already open."""
+    """A pyserial port, 8N1: wraps a port the caller opened; `open(url)` opens one."""
 
-    def __init__(self, port: str | serial.SerialBase, *, baudrate: int = DEFAULT_BAUDRATE,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT_S, exclusive: bool = True) -> None:
-        if isinstance(port, str):
-            self._serial = open_serial(port, baudrate=baudrate, read_timeout=read_timeout,
-                                       exclusive=exclusive)
-        else:
-            self._serial = port
-            if self._serial.timeout != read_timeout:
-                self._serial.timeout = read_timeout
-        self._name = str(self._serial.name if self._serial.name is not None else port)
+    def __init__(self, port: serial.SerialBase, *,
+                 read_timeout: float = DEFAULT_READ_TIMEOUT_S) -> None:
+        self._serial = port
+        if port.timeout != read_timeout:
+            port.timeout = read_timeout
+        self._name = str(port.name if port.name is not None else port.port)
         self._log = log.getChild(self._name.replace(".", "_"))
+
+    @classmethod
+    def open(cls, url: str, *, baudrate: int = DEFAULT_BAUDRATE,
+             read_timeout: float = DEFAULT_READ_TIMEOUT_S,
+             exclusive: bool = True) -> SerialTransport:
+        """Open `url` (any pyserial URL); PortNotFoundError, PortPermissionError..."""
+        port = open_serial(url, baudrate=baudrate, read_timeout=read_timeout,
+                           exclusive=exclusive)
+        return cls(port, read_timeout=read_timeout)
 
     @property
     def name(self) -> str:
@@ -151,6 +156,6 @@ def serial_transport_factory(url: str, *, baudrate: int = DEFAULT_BAUDRATE,
     """A factory that opens `url` afresh on every call (the driver reopens after a loss)."""
 
     def open_transport() -> Transport:
-        return SerialTransport(url, baudrate=baudrate, read_timeout=read_timeout)
+        return SerialTransport.open(url, baudrate=baudrate, read_timeout=read_timeout)
 
     return open_transport

@@ -81,7 +81,7 @@ def test_a_device_that_is_not_a_new_era_pump() -> None:
 
 def test_a_port_held_by_another_program_is_busy() -> None:
     with pty_device(None) as path:
-        holder = SerialTransport(path)
+        holder = SerialTransport.open(path)
         try:
             assert probe(path).outcome is ProbeOutcome.PORT_BUSY
         finally:

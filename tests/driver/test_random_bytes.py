@@ -130,7 +130,7 @@ def test_poller_survives_noise_and_recovers(simulator: SimulatorProcess,
 
     def open_noisy() -> Transport:
         # Only the first connection is noisy: the line is then "fixed".
-        lines.append(NoisyLine(SerialTransport(simulator.ports[0].port), noise if not lines
+        lines.append(NoisyLine(SerialTransport.open(simulator.ports[0].port), noise if not lines
                                else []))
         return lines[-1]
 
