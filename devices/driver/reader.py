@@ -54,6 +54,10 @@ class FrameReader:
                 if not self._stopping.is_set():
                     self._deliver([exc])
                 return
+            except Exception as exc:  # a dead reader must show as a failed port, not silence
+                log.exception("%s: reader failed", self._transport.name)
+                self._deliver([TransportError(f"{self._transport.name}: reader failed: {exc!r}")])
+                return
             # An empty read still lets the parser drop a stale partial packet.
             results = self._parser.feed(data)
             if results:

@@ -227,3 +227,35 @@ def test_answers_that_never_make_a_sample_are_a_lost_link() -> None:
         assert "no valid sample" in event.reason
     finally:
         poller.close()
+
+
+class BrokenReadTransport(AnsweringPump):
+    """Answers the connection sequence, then its read raises something unexpected."""
+
+    def __init__(self, table: dict[str, str], good_reads: int) -> None:
+        super().__init__(table)
+        self._good_reads = good_reads
+
+    def read(self) -> bytes:
+        self._good_reads -= 1
+        if self._good_reads < 0:
+            raise RuntimeError("library bug")
+        return super().read()
+
+
+def test_a_reader_that_dies_is_a_failed_port(caplog: pytest.LogCaptureFixture) -> None:
+    pump = BrokenReadTransport({"0": "00S", "0VER": "00SNE1000V3.928", "0RAT": "00S1.000MH",
+                                "0DIS": "00SI0.000W0.000ML"}, good_reads=40)
+    events: queue.Queue[DriverEvent] = queue.Queue()
+    config = DriverConfig(safe_mode_timeout_s=None, poll_interval_s=0.01, timing=FAST_TIMING,
+                          backoff_initial_s=30.0, backoff_max_s=30.0)
+    poller = PumpPoller("chair-1", lambda: pump, events.put, config=config)
+    poller.start()
+    try:
+        while not isinstance(event := events.get(timeout=WAIT_S), LinkStateChanged) or (
+                event.new is not LinkState.LOST):
+            pass
+        assert "reader failed" in event.reason
+    finally:
+        poller.close()
+    assert any("reader failed" in r.getMessage() for r in caplog.records)
