@@ -40,3 +40,48 @@ def test_ticks_refresh_every_view_independently_of_samples(qtbot: QtBot) -> None
     clock.tick()
     assert counting.calls == calls
     assert not clock.timer.isActive()
+
+
+class Plot:
+    """A plot double: has new data or not, counts its redraws."""
+
+    def __init__(self) -> None:
+        self.needs_redraw = False
+        self.redraws = 0
+
+    def refresh(self) -> None:
+        self.needs_redraw = False
+        self.redraws += 1
+
+
+def test_a_plot_budget_bounds_each_tick_and_serves_every_plot_in_turn() -> None:
+    clock = RedrawClock(plot_budget=2)
+    plots = [Plot() for _ in range(4)]
+    for plot in plots:
+        clock.add_plot(plot)
+    for plot in plots:
+        plot.needs_redraw = True
+    clock.tick()
+    assert [p.redraws for p in plots] == [1, 1, 0, 0]
+    plots[0].needs_redraw = True  # new data again before the others had their turn
+    clock.tick()
+    assert [p.redraws for p in plots] == [1, 1, 1, 1]
+    clock.tick()
+    assert [p.redraws for p in plots] == [2, 1, 1, 1]
+    clock.tick()  # nothing new: nothing redrawn
+    assert [p.redraws for p in plots] == [2, 1, 1, 1]
+
+
+def test_without_a_budget_every_changed_plot_is_redrawn(qtbot: QtBot) -> None:
+    buffer = SeriesBuffer()
+    plot = ChairPlot(buffer)
+    qtbot.addWidget(plot)
+    clock = RedrawClock()
+    clock.add_plot(plot)
+    assert plot.needs_redraw  # never drawn yet
+    buffer.append(1_790_000_000.0, 50.0, 0.0, 20.0)
+    assert plot.needs_redraw
+    clock.tick()
+    assert not plot.needs_redraw
+    clock.remove(plot)
+    assert clock.plots == []

@@ -160,9 +160,14 @@ class ChairPlot(QWidget):
                                              f"to be infused {vtbi_ml:g} mL", PLOT.foreground)
         self._fit_values()
 
+    @property
+    def needs_redraw(self) -> bool:
+        """Whether the buffer changed since the last refresh."""
+        return self.buffer.revision != self._seen_revision
+
     def refresh(self) -> None:
         """Redraw what changed since the last call; cheap when nothing did."""
-        if self.buffer.revision == self._seen_revision:
+        if not self.needs_redraw:
             return
         self._seen_revision = self.buffer.revision
         buf = self.buffer
