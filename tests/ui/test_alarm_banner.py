@@ -151,3 +151,16 @@ def test_controls_are_touch_sized_and_named(banner: AlarmBanner) -> None:
 def cause_of(code: CauseCode):  # type: ignore[no-untyped-def]
     from station.alarms import Cause
     return Cause(code)
+
+
+def test_pause_is_offered_while_any_alarm_of_the_chair_sounds(banner: AlarmBanner,
+                                                              chair: Chair) -> None:
+    chair.alarms.raise_condition("pump_stall")
+    banner.refresh()
+    chair.alarms.acknowledge("pump_stall", "rn-042")
+    banner.refresh()
+    assert not banner.pause_button.isEnabled()  # the shown alarm is quiet
+    chair.alarms.raise_condition("site_check_due")  # a lower one starts sounding
+    banner.refresh()
+    assert banner.shown is not None and banner.shown.condition == "pump_stall"
+    assert banner.pause_button.isEnabled()

@@ -88,6 +88,8 @@ class AlarmBanner(QFrame):
         paused = self.chair.pause_remaining_s()
         self.pause_button.setText("Pause audio" if paused is None else
                                   f"Audio paused {countdown_text(paused)}")
+        # Any alarm of the chair may start sounding, not only the one shown.
+        self.pause_button.setEnabled(any(a.sounding for a in alarms))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.flash_timer.stop()
@@ -108,8 +110,6 @@ class AlarmBanner(QFrame):
         self.setAccessibleDescription(
             f"{self.badge.text()} {self.what.text()} {self.todo.text()}".strip())
         self.ack_button.setEnabled(row is not None and not row.latched and not row.acknowledged)
-        self.pause_button.setEnabled(row is not None and any(
-            a.sounding for a in self.chair.alarms()))
         self.reset_button.setEnabled(row is not None and row.latched)
         self.cause_box.setEnabled(row is not None and row.latched)
 

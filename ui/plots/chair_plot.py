@@ -175,12 +175,12 @@ class ChairPlot(QWidget):
         self.volume_curve.setData(buf.t, buf.volume)
         if buf.pressure_reported:
             self.pressure_curve.setData(buf.t, buf.pressure)
-        self._show_pressure_state(buf.pressure_reported)
         self._fit_values()  # first: the pause labels sit at the top of the rate range
         self.pauses.update(buf.pauses, now=buf.last_t)
         self.markers.update(buf.markers)
         if self._follow:
             self._follow_latest()
+        self._show_pressure_state(buf.pressure_reported)  # last: centred in the new view
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -199,6 +199,7 @@ class ChairPlot(QWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.disableAutoRange()  # ranges are set from the buffer's maxima, in steps
+        plot.setMouseEnabled(x=True, y=False)  # zoom and pan move through time only
         for name in ("left", "bottom"):
             axis_item = plot.getAxis(name)
             axis_item.setPen(PLOT.foreground)
