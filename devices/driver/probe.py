@@ -133,11 +133,19 @@ def format_probe(result: ProbeResult) -> str:
         f"Rate:      {sample.rate_ml_h:g} mL/h",
         f"Volume:    {sample.volume_ml:g} mL infused",
         f"Pressure:  {pressure}",
+        f"Line:      {_conditions_text(sample)}",
         f"Mode:      {_SAFE_MODE_NOTE if result.safe_mode else 'Basic'}",
     ]
     lines += [f"Alarm:     {a.code.value} ({_ALARM_MEANING[a.code]}); acknowledged by this "
               "probe's status query" for a in result.alarms]
     return "\n".join(lines)
+
+
+def _conditions_text(sample: Sample) -> str:
+    if sample.conditions is None:
+        return "air-in-line and battery not available from this pump"
+    air = "AIR IN LINE" if sample.conditions.air_in_line else "no air in line"
+    return f"{air}; battery {sample.conditions.battery_percent} %"
 
 
 def run_probe(port: str, *, timeout: float = 1.0, out: TextIO | None = None) -> int:

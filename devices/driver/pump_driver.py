@@ -25,6 +25,7 @@ from devices.driver.errors import (
 from devices.driver.session import PumpSession
 from devices.driver.types import AlarmSource, DriverEvent, PumpInfo, Sample
 from devices.protocol import (
+    CONDITIONS_QUERY,
     IDENTITY_QUERY,
     PRESSURE_QUERY,
     Command,
@@ -35,6 +36,7 @@ from devices.protocol import (
     VolumeUnit,
     format_float,
     format_rate,
+    parse_conditions,
     parse_dispensed,
     parse_identity,
     parse_pressure,
@@ -128,18 +130,22 @@ class PumpDriver:
     # -- polling -------------------------------------------------------------------------
 
     def poll(self) -> Sample:
-        """Rate, volume infused and pressure (if available); status from the last reply."""
+        """Rate, volume infused, pressure and conditions (if available); the status is the
+        prompt of the last reply."""
         rate_reply = self._command("RAT", AlarmSource.POLL)
         rate, unit = _decoded(parse_rate, rate_reply.data)
         dispensed = self._command("DIS", AlarmSource.POLL)
         infused, _withdrawn, volume_unit = _decoded(parse_dispensed, dispensed.data)
-        last, pressure = dispensed, None
+        last, pressure, conditions = dispensed, None, None
         if self.info is not None and self.info.extension:
-            last = self._command(PRESSURE_QUERY, AlarmSource.POLL)
-            pressure = _decoded(parse_pressure, last.data)
+            pressure_data = self._command(PRESSURE_QUERY, AlarmSource.POLL).data
+            pressure = _decoded(parse_pressure, pressure_data)
+            last = self._command(CONDITIONS_QUERY, AlarmSource.POLL)
+            conditions = _decoded(parse_conditions, last.data)
         return Sample(pump_id=self.pump_id, at=stamp(self._clock), status=self._status(last),
                       rate_ml_h=rate * (unit or RateUnit.ML_H).to_ml_per_h,
-                      volume_ml=infused * volume_unit.to_ml, pressure_mmhg=pressure)
+                      volume_ml=infused * volume_unit.to_ml, pressure_mmhg=pressure,
+                      conditions=conditions)
 
     def heartbeat(self) -> Prompt:
         """A status query: feeds the watchdog and shows any latched alarm."""

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from devices.protocol import AlarmCode, Prompt
+from devices.protocol import AlarmCode, ExtendedConditions, Prompt
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,12 @@ class PumpInfo:
 
 @dataclass(frozen=True)
 class Sample:
-    """One poll of one pump. `pressure_mmhg` is None when this pump cannot report it."""
+    """One poll of one pump.
+
+    `pressure_mmhg` (negative when the pump sits above the patient or the catheter is
+    out) and `conditions` (air in line, battery) come from our extension: None when this
+    pump cannot report them.
+    """
 
     pump_id: str
     at: Stamp
@@ -63,6 +68,7 @@ class Sample:
     rate_ml_h: float
     volume_ml: float
     pressure_mmhg: float | None
+    conditions: ExtendedConditions | None = None
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def test_probe_of_a_simulated_pump_prints_everything() -> None:
         again = probe(sim.ports[0].port)
     for expected in ("Model:     NE1000 (simulator SN0001)", "Firmware:  V3.928",
                      "Status:    stopped", "Rate:      0 mL/h", "Volume:    0 mL infused",
-                     "Pressure:  ", "mmHg", "Mode:      Basic", "Alarm:     R (power"):
+                     "Pressure:  ", "mmHg", "Line:      no air in line; battery ",
+                     "Mode:      Basic", "Alarm:     R (power"):
         assert expected in text
     assert again.outcome is ProbeOutcome.OK and again.alarms == ()  # the first acknowledged
 

@@ -18,7 +18,7 @@ from devices.driver.errors import (
 from devices.driver.pump_driver import PumpDriver
 from devices.driver.scripted import Disconnect, Exchange, Step, Unsolicited
 from devices.driver.types import AlarmSource, DriverEvent, PumpAlarm
-from devices.protocol import AlarmCode, FrameMode, Prompt
+from devices.protocol import AlarmCode, ExtendedConditions, FrameMode, Prompt
 from tests.driver.wire import cmd, connect_script, poll_script, reply, safe
 
 Build = Callable[[list[Step]], PumpDriver]
@@ -76,7 +76,7 @@ def test_stock_pump_has_no_pressure(scripted_driver: Build) -> None:
     assert driver.info is not None and not driver.info.extension
     assert driver.info.is_simulator is None
     sample = driver.poll()
-    assert sample.pressure_mmhg is None
+    assert (sample.pressure_mmhg, sample.conditions) == (None, None)
 
 
 def test_poll_converts_to_ml_and_ml_per_hour(scripted_driver: Build) -> None:
@@ -87,6 +87,7 @@ def test_poll_converts_to_ml_and_ml_per_hour(scripted_driver: Build) -> None:
     assert sample.rate_ml_h == pytest.approx(30.0)
     assert sample.volume_ml == pytest.approx(0.25)
     assert sample.pressure_mmhg == pytest.approx(12.5)
+    assert sample.conditions == ExtendedConditions(air_in_line=False, battery_percent=87)
     assert sample.at.utc.tzinfo is not None
 
 
@@ -94,10 +95,13 @@ def test_basic_mode_when_safe_mode_is_off(scripted_driver: Build) -> None:
     steps = [*connect_script(safe_timeout=None),
              Exchange(cmd("0RAT"), reply("00S10.00MH")),
              Exchange(cmd("0DIS"), reply("00SI0.000W0.000ML")),
-             Exchange(cmd("0XPR"), reply("00S0.000MMHG"))]
+             Exchange(cmd("0XPR"), reply("00S-4.200MMHG")),
+             Exchange(cmd("0XCN"), reply("00SAIR1,BAT15"))]
     driver = scripted_driver(steps)
     assert driver.connect(arm_safe_mode=False).safe_mode_timeout_s is None
-    assert driver.poll().rate_ml_h == 10.0
+    sample = driver.poll()
+    assert (sample.rate_ml_h, sample.pressure_mmhg) == (10.0, -4.2)  # below zero: signed
+    assert sample.conditions == ExtendedConditions(air_in_line=True, battery_percent=15)
     assert driver.session.mode is FrameMode.BASIC
 
 

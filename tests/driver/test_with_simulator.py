@@ -236,6 +236,10 @@ def test_line_faults_show_in_the_samples_and_keep_the_link(rig: MakeRig, fault: 
     assert one.poller.link_state is LinkState.UP
     if fault == "dislodgement":  # the catheter left the vein: the resistance falls
         assert after < before
+    if fault == "air_in_line":
+        flagged = one.wait_for(lambda e: isinstance(e, Sample), timeout_s=5)
+        assert isinstance(flagged, Sample) and flagged.conditions is not None
+        assert flagged.conditions.air_in_line
 
 
 def test_empty_battery_is_a_lost_link(rig: MakeRig) -> None:

@@ -38,10 +38,11 @@ def connect_script(*, extension: bool = True, power_up_alarm: bool = False,
 
 
 def poll_script(*, status: str = "S", rate: str = "500.0UM", dispensed: str = "I0.250W0.000ML",
-                pressure: str | None = "12.50MMHG") -> list[Step]:
-    """One poll in Safe mode."""
+                pressure: str | None = "12.50MMHG", conditions: str = "AIR0,BAT87") -> list[Step]:
+    """One poll in Safe mode; `pressure=None` for a pump without our extension."""
     steps: list[Step] = [Exchange(safe("0RAT"), safe(f"00{status}{rate}")),
                          Exchange(safe("0DIS"), safe(f"00{status}{dispensed}"))]
     if pressure is not None:
-        steps.append(Exchange(safe("0XPR"), safe(f"00{status}{pressure}")))
+        steps += [Exchange(safe("0XPR"), safe(f"00{status}{pressure}")),
+                  Exchange(safe("0XCN"), safe(f"00{status}{conditions}"))]
     return steps
