@@ -17,13 +17,14 @@ import pickle
 import platform
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from detection_corpus import EVENTS, Trace, make_scenario, simulate
 
+from station.detection.chair import DetectionSettings
 from station.detection.trace_replay import replay
 
 BANDS = ((20.0, 60.0), (60.0, 150.0), (150.0, 300.1))
@@ -71,10 +72,23 @@ def _trace(seed: int) -> Trace:
     return trace
 
 
-def evaluate(seed: int) -> Outcome:
+def settings_from(pairs: list[str]) -> DetectionSettings:
+    """`infiltration.rise_min_mmhg=1.5` style overrides of the default settings."""
+    settings = DetectionSettings()
+    for pair in pairs:
+        path, _, value = pair.partition("=")
+        group, _, name = path.partition(".")
+        part = getattr(settings, group)
+        settings = replace(settings, **{group: replace(part, **{name: float(value)})})
+    return settings
+
+
+def evaluate(job: tuple[int, DetectionSettings]) -> Outcome:
+    seed, settings = job
     trace = _trace(seed)
     scenario = trace.scenario
-    raises = [(e.time_s, e.condition) for e in replay(trace.samples) if e.event == "raised"]
+    raises = [(e.time_s, e.condition) for e in replay(trace.samples, settings)
+              if e.event == "raised"]
     onset = scenario.onset_s
     in_pause = any(s <= onset < e for s, e in scenario.breaks)
     outcome = Outcome(seed, scenario.event, _band(trace.rate_at(onset)),
@@ -164,11 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traces", type=int, default=300)
     parser.add_argument("--seed-base", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
+    parser.add_argument("--set", action="append", default=[], metavar="GROUP.NAME=VALUE",
+                        help="override a detector setting, e.g. infiltration.rise_min_mmhg=1.5")
     args = parser.parse_args(argv)
-    seeds = range(args.seed_base, args.seed_base + args.traces)
+    settings = settings_from(args.set)
+    jobs = [(seed, settings) for seed in range(args.seed_base, args.seed_base + args.traces)]
     started = time.monotonic()
     with multiprocessing.Pool(args.workers) as pool:
-        outcomes = pool.map(evaluate, seeds, chunksize=4)
+        outcomes = pool.map(evaluate, jobs, chunksize=4)
+    print(f"Seeds {args.seed_base}-{args.seed_base + args.traces - 1}; settings changed: "
+          f"{', '.join(args.set) or 'none'}.")
     print(report(outcomes, time.monotonic() - started))
     return 0
 

@@ -46,6 +46,7 @@ class LineBaseline:
         self.rate_ml_h = 0.0
         self.segment_start_s: float | None = None
         self.segment_changed = False  # true on the first sample of a new segment
+        self.resumed = False  # this segment restarted the flow after a pause
         self._predicted: float | None = None
         self._last_level: float | None = None  # the level of the previous segment
         self._previous_rate = 0.0
@@ -144,6 +145,7 @@ class LineBaseline:
                                          measured, self.rate_ml_h)
             self._last_level, self._previous_rate = measured, self.rate_ml_h
         self._predicted = self._predict(rate)
+        self.resumed = rate > 0 and self.rate_ml_h <= 0 and self.segment_start_s is not None
         self.rate_ml_h = rate
         self.segment_start_s = self._now
         self._learning_until = self._now + self.settings.settle_s + self.settings.learn_s

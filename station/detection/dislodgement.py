@@ -9,7 +9,8 @@ either slow to start or not flat. The detector therefore needs:
 - reached within `onset_max_s` (or 1.5 sample intervals) of the last near-level sample,
 - then `confirm_s` (and at least 3 samples) with the median of the last 2 s (at least
   3 samples) below the threshold and, after the step's own edge, every sample within
-  `flat_spread_mmhg` of the others;
+  `flat_spread_mmhg` of the others (`few_samples_spread_mmhg` under six samples);
+- after a pause, `after_pause_extra_mmhg` more drop against the level before it;
 - a level the baseline trusts (not one just learned over a long artifact).
 It clears when the pressure is back near the level it left for `clear_s`.
 A posture change that lowers the site by more than the threshold is a step too:
@@ -36,6 +37,8 @@ class DislodgementSettings:
     onset_max_s: float = 4.0
     confirm_s: float = 15.0
     flat_spread_mmhg: float = 6.0
+    few_samples_spread_mmhg: float = 4.0  # under 6 flat samples
+    after_pause_extra_mmhg: float = 4.0
     clear_s: float = 20.0
 
 
@@ -82,6 +85,10 @@ class DislodgementDetector:
             return
         threshold = s.drop_min_mmhg + s.drop_rq_fraction * baseline.resistance.value * (
             baseline.rate_ml_h)
+        if baseline.resumed and self._last_near_s is None:
+            # First look after a pause: the patient sat down again, the arm is not
+            # where it was; ask for a larger drop before calling it a dislodgement.
+            threshold += s.after_pause_extra_mmhg
         if p >= level - 0.5 * threshold:
             self._last_near_s = t
         if self._candidate_since is None:
@@ -96,7 +103,10 @@ class DislodgementDetector:
         if t - self._candidate_since >= self._grace_s:  # past the step's own edge
             self._low, self._high = min(self._low, p), max(self._high, p)
             self._flat_samples += 1
-        if self._high - self._low > s.flat_spread_mmhg:
+        # Few samples (slow sampling) must be flatter: three points at the bottom of a
+        # slow artifact are within a few mmHg of each other.
+        allowed = s.flat_spread_mmhg if self._flat_samples >= 6 else s.few_samples_spread_mmhg
+        if self._high - self._low > allowed:
             self._candidate_since = None  # not flat: an artifact, not a step
         elif t - self._candidate_since >= s.confirm_s and self._flat_samples >= 3:
             self.present = True

@@ -1,9 +1,9 @@
 """Line resistance: pressure rise per unit of flow, learned at every flow step.
 
 R = (P_after - P_before) / (Q_after - Q_before), from the settled levels on both
-sides of a titration step or a pause (a pause is a step to zero flow). Steps smaller
-than `min_step_ml_h` say too little. The estimate is the median of the last few,
-starting from a nominal value (peripheral catheter and giving set).
+sides of a titration step. Steps smaller than `min_step_ml_h` say too little; an
+estimate far outside the plausible range is dropped, the others are clamped to it.
+The estimate is the median of the last few, starting from a nominal value.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ class ResistanceSettings:
     nominal_mmhg_per_ml_h: float = 0.06
     min_step_ml_h: float = 10.0
     keep: int = 5
-    low: float = 0.0
-    high: float = 1.0
+    # A peripheral catheter and giving set: a few hundredths of a mmHg per mL/h. A step
+    # estimate far outside is a posture change or an artifact across the step.
+    low: float = 0.02
+    high: float = 0.15
 
 
 class ResistanceEstimate:
@@ -46,4 +48,5 @@ class ResistanceEstimate:
         if level_before is None or abs(rate_after - rate_before) < s.min_step_ml_h:
             return
         estimate = (level_after - level_before) / (rate_after - rate_before)
-        self._recent.append(min(max(estimate, s.low), s.high))
+        if 0.0 <= estimate <= 3 * s.high:
+            self._recent.append(min(max(estimate, s.low), s.high))
