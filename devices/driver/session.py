@@ -46,7 +46,8 @@ class PumpSession:
     Commands go out framed the way the pump last answered: Safe framing until the first
     reply (a pump accepts a Safe packet even in Basic mode), then the pump's own mode.
     A valid reply for this pump that arrives while nothing is asked (the Safe-mode
-    auto-alarm) goes to `on_unsolicited`; `drain()` delivers those.
+    auto-alarm) goes to `on_unsolicited`; `drain()` delivers those. `clock` stamps
+    `last_reply_at`; time-outs run on real time.
     """
 
     def __init__(self, transport: Transport, *, address: int = 0,
@@ -61,7 +62,8 @@ class PumpSession:
         self.last_reply_at: float | None = None
         self._clock = clock
         self.on_unsolicited = on_unsolicited
-        self._reader = FrameReader(transport, clock=clock, on_arrival=on_arrival)
+        # Reply and inter-byte time-outs wait for real I/O: real time, whatever `clock` is.
+        self._reader = FrameReader(transport, clock=time.monotonic, on_arrival=on_arrival)
 
     def start(self) -> None:
         self._reader.start()
@@ -71,10 +73,6 @@ class PumpSession:
         self._reader.stop()
         self._reader.join()
         self.transport.close()
-
-    def stop_reading(self) -> None:
-        """Ask the reader thread to stop without waiting (to stop many sessions at once)."""
-        self._reader.stop()
 
     def exchange(self, text: str) -> Reply:
         """Send command `text` (`0RAT`, `0` ...) and return the pump's reply.
@@ -87,7 +85,7 @@ class PumpSession:
         for _attempt in range(1 + self.timing.retries):
             self.drain()
             self.transport.write(self.encode(text))
-            reply, problem = self._await_reply(self._clock() + self.timing.reply_timeout_s)
+            reply, problem = self._await_reply(time.monotonic() + self.timing.reply_timeout_s)
             if reply is not None and reply.error is not ReplyError.COMMUNICATION:
                 return reply
             problems.append(problem if reply is None else "the pump answered ?COM")
@@ -116,7 +114,7 @@ class PumpSession:
 
     def _await_reply(self, deadline: float) -> tuple[Reply | None, str]:
         problem = _SILENCE
-        while (remaining := deadline - self._clock()) > 0:
+        while (remaining := deadline - time.monotonic()) > 0:
             try:
                 item = self._reader.inbox.get(timeout=remaining)
             except queue.Empty:

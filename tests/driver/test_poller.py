@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import queue
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future
+from datetime import UTC, datetime
 
 import pytest
 
@@ -259,3 +261,29 @@ def test_a_reader_that_dies_is_a_failed_port(caplog: pytest.LogCaptureFixture) -
     finally:
         poller.close()
     assert any("reader failed" in r.getMessage() for r in caplog.records)
+
+
+class ShiftedClock:
+    """Real monotonic time (the poller waits on it) and a fixed UTC date for the stamps."""
+
+    def monotonic(self) -> float:
+        return time.monotonic() + 1000.0
+
+    def utc_now(self) -> datetime:
+        return datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_events_are_stamped_by_the_injected_clock() -> None:
+    transport = ScriptedTransport([*connect_script(), *poll_script(), *CLOSE])
+    events: queue.Queue[DriverEvent] = queue.Queue()
+    poller = PumpPoller("chair-1", lambda: transport, events.put, clock=ShiftedClock(),
+                        config=DriverConfig(timing=FAST_TIMING, poll_interval_s=60.0))
+    poller.start()
+    try:
+        while not isinstance(sample := events.get(timeout=WAIT_S), Sample):
+            pass
+    finally:
+        poller.close()
+    transport.assert_consumed()
+    assert sample.at.utc == datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert sample.at.monotonic > 1000.0
