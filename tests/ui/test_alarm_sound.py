@@ -7,18 +7,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
 from station.alarms import Category, Priority
 from station.alarms.sound_patterns import PATTERNS
 from tests.ui.alarm_fixtures import Chair
 from ui.alarms.alarm_sound import SOUND_DEVICE_MISSING, SOUND_DIR, AlarmSound, raise_when_missing
-
+from ui.alarms.sound_output import open_sound_output
 
 # QtMultimedia on a machine without sound: optional codec and PipeWire libraries absent,
 # no PulseAudio server. Expected here, and exactly the condition under test.
-@pytest.mark.qt_log_ignore(r"^Couldn't (load|resolve) [\w.()\- ]+ (library|symbols)$",
-                           r"^PulseAudioService: pa_context_connect\(\) failed$")
+NO_SOUND_MESSAGES = (r"^Couldn't (load|resolve) [\w.()\- ]+ (library|symbols)$",
+                     r"^PulseAudioService: pa_context_connect\(\) failed$",
+                     r"^QSoundEffect: playback of this format is not supported on the "
+                     r"selected audio device$")
+
+
+@pytest.mark.qt_log_ignore(*NO_SOUND_MESSAGES)
 def test_no_sound_device_on_this_machine_raises_the_technical_alarm(qtbot: QtBot) -> None:
     # The real QtMultimedia path: here either the library does not load (no libpulse)
     # or it loads and finds no audio output. Both must end in the same alarm.
@@ -138,3 +144,16 @@ def test_a_sound_system_that_cannot_load_is_a_missing_sound(
     with qtbot.waitSignal(sound.device_missing) as missing:
         sound.start()
     assert missing.args[0].startswith("the sound system cannot load")
+
+
+@pytest.mark.qt_log_ignore(*NO_SOUND_MESSAGES)
+def test_a_real_sound_effect_that_cannot_play_reports_it(qtbot: QtBot) -> None:
+    owner = QObject()
+    output = open_sound_output(owner)
+    if isinstance(output, str):  # QtMultimedia does not load here (no libpulse)
+        assert output.startswith("the sound system cannot load")
+        return
+    errors: list[str] = []
+    output.load(SOUND_DIR / "alarm_low.wav", errors.append)  # a real QSoundEffect
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert errors == ["cannot play alarm_low.wav on this station's audio output"]
