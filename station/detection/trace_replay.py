@@ -19,9 +19,9 @@ from typing import TextIO
 from station.alarms.clock import ManualClock
 from station.alarms.link_watch import LINK_LOST
 from station.alarms.manager import ChairAlarms
-from station.alarms.pump_status import apply_pump_status
 from station.alarms.sink import AlarmTransition, MemorySink, TransitionKind
-from station.detection.chair import DetectionSettings, LineDetectors
+from station.detection.chair import DetectionSettings
+from station.detection.monitor import LineMonitor
 from station.detection.sample import Sample
 from station.detection.trace_csv import TraceError, read_trace
 
@@ -53,7 +53,7 @@ def replay(samples: Iterable[Sample], settings: DetectionSettings | None = None
     clock = ManualClock()
     sink = MemorySink()
     chair = ChairAlarms("trace", sink, clock)
-    detectors = LineDetectors(settings)
+    monitor = LineMonitor(chair, settings)
     previous: float | None = None
     for sample in samples:
         if previous is not None and sample.time_s - previous > LINK_TIMEOUT_S:
@@ -62,9 +62,7 @@ def replay(samples: Iterable[Sample], settings: DetectionSettings | None = None
         clock.set(sample.time_s)
         chair.clear_condition(LINK_LOST)
         previous = sample.time_s
-        apply_pump_status(chair, sample.status)
-        for name, present in detectors.update(sample).items():
-            chair.set_condition(name, present, detail=detectors.detail(name))
+        monitor.feed(sample)
         yield from _drain(sink)
 
 

@@ -1,0 +1,19 @@
+"""Streaming line detectors (occlusion, dislodgement, infiltration) and trace replay."""
+
+from station.detection.chair import DetectionSettings, LineDetectors
+from station.detection.monitor import LineMonitor
+from station.detection.sample import Sample
+from station.detection.trace_csv import TraceError, read_trace
+from station.detection.trace_replay import AlarmEvent, replay, run_analyze
+
+__all__ = [
+    "AlarmEvent",
+    "DetectionSettings",
+    "LineDetectors",
+    "LineMonitor",
+    "Sample",
+    "TraceError",
+    "read_trace",
+    "replay",
+    "run_analyze",
+]
