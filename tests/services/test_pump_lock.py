@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
+from station.domain.refusals import Result
 from station.persistence.delivery import Infusion, InfusionStatus, Pump
 from station.services.codes import ServiceRefusal
 from tests.services.world import (
@@ -34,14 +35,18 @@ def test_a_confirmation_waits_for_the_pump_lock_and_then_sees_the_other_start(
     second = accepted(world.svc.infusions.prepare_start(second_appointment,
                                                          pump_id=world.pumps[0]))
     locked = threading.Event()
+
+    def confirm_second() -> Result[Infusion]:
+        locked.set()
+        return world.svc.infusions.confirm_started(second.infusion_id, world.clock.now)
+
     # Another station holds the pump row and starts the first infusion, not yet committed.
     with world.sessions() as other, other.begin():
         other.execute(sa.select(Pump.id).where(Pump.id == world.pumps[0]).with_for_update())
         other.get_one(Infusion, first.infusion_id).status = InfusionStatus.RUNNING
         other.flush()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(lambda: (locked.set(), world.svc.infusions.confirm_started(
-                second.infusion_id, world.clock.now))[1])
+            pending = pool.submit(confirm_second)
             locked.wait(5)
             # Without the lock the confirmation would finish now and accept.
             with pytest.raises(TimeoutError):
