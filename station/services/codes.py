@@ -23,3 +23,4 @@ class ServiceRefusal(StrEnum):
     PREMEDICATION_NAME = "checklist.premedication_name_missing"
     TIME_IN_FUTURE = "service.time_in_future"
     BEFORE_SEGMENT = "infusion.time_before_segment_start"
+    REPORTED_VOLUME_INVALID = "infusion.reported_volume_invalid"

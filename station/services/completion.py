@@ -24,7 +24,12 @@ from station.services.errors import NotFoundError
 from station.services.lookups import drug_of, get, infusion_of, user_name
 from station.services.pauses import open_pause
 from station.services.reactions import reaction_unresolved
-from station.services.segments import close_segment, domain_segments, open_segment_of
+from station.services.segments import (
+    close_segment,
+    domain_segments,
+    open_segment_of,
+    reported_volume_refusal,
+)
 from station.services.store import audit, facts, from_iso, infusion_event, iso, reading, writing
 
 COMPLETED = "infusion.completed"
@@ -81,6 +86,9 @@ class CompletionService:
             if infusion.status not in (InfusionStatus.RUNNING, InfusionStatus.PAUSED):
                 return Refused((Refusal(ServiceRefusal.NOT_RUNNING,
                                         "The infusion is not running or paused."),))
+            invalid = reported_volume_refusal(reported_volume_ml)
+            if invalid is not None:
+                return Refused((invalid,))
             drug = drug_of(ctx, infusion)
             observation = drug.observation if drug is not None else \
                 timedelta(minutes=infusion.order.observation_min)

@@ -23,7 +23,12 @@ from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
 from station.services.lookups import drug_of, get, user_name
 from station.services.reactions import latest_reaction, reassess
-from station.services.segments import close_segment, open_segment, open_segment_of
+from station.services.segments import (
+    close_segment,
+    open_segment,
+    open_segment_of,
+    reported_volume_refusal,
+)
 from station.services.store import audit, facts, infusion_event, iso, reading, writing
 from station.services.titration_replay import RESUMED, titration_state
 
@@ -77,9 +82,12 @@ def pause_in(
                                 rate_before_ml_h=segment.rate_ml_h, now=ctx.now(), note=note)
     if isinstance(decided, Refused):
         return decided
+    refusals = [r for r in (reported_volume_refusal(reported_volume_ml),) if r is not None]
     if at < segment.started_at:
-        return Refused((Refusal(ServiceRefusal.BEFORE_SEGMENT,
-                                "The time is before the pump last started; check it."),))
+        refusals.append(Refusal(ServiceRefusal.BEFORE_SEGMENT,
+                                "The time is before the pump last started; check it."))
+    if refusals:
+        return Refused(tuple(refusals))
     closed = close_segment(infusion, at, reported_volume_ml)
     said = reason.value + (f": {decided.value.note}" if decided.value.note else "")
     infusion_event(session, ctx, infusion, InfusionEventKind.DELIVERY_STOP, at,

@@ -5,13 +5,17 @@ Volumes are the pump's reported volume when the caller has it, else rate x time.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from station.domain import completion
+from station.domain.programming import MAX_VTBI_ML
+from station.domain.refusals import Refusal
 from station.persistence.delivery import DeliverySegment, Infusion
 from station.persistence.events import InfusionEventKind
+from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
 from station.services.store import infusion_event
 
@@ -36,6 +40,16 @@ def domain_segments(infusion: Infusion) -> list[completion.DeliverySegment]:
     return [completion.DeliverySegment(s.started_at, s.rate_ml_h, s.ended_at,
                                        completion.SegmentEnd.STOPPED if s.ended_at else None,
                                        s.volume_ml) for s in infusion.segments]
+
+
+def reported_volume_refusal(reported_volume_ml: float | None) -> Refusal | None:
+    """A refusal for a pump-reported volume that cannot be right (negative, not a number)."""
+    if reported_volume_ml is None or (math.isfinite(reported_volume_ml)
+                                      and 0 <= reported_volume_ml <= MAX_VTBI_ML):
+        return None
+    return Refusal(ServiceRefusal.REPORTED_VOLUME_INVALID,
+                   f"A delivered volume of {reported_volume_ml} mL cannot be right: the pump "
+                   f"reports 0 to {MAX_VTBI_ML:g} mL.")
 
 
 def open_segment(session: Session, infusion: Infusion, at: datetime, rate_ml_h: float) -> None:

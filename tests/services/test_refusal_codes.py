@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
+from station.domain.pauses import PauseReason
+from station.persistence.event_store import EventStore
 from station.persistence.orders import Order
 from station.persistence.scheduling import Chair
 from station.services import Booking
 from station.services.codes import ServiceRefusal
-from tests.services.world import NINE, World, codes, complete_checklist, seat, snapshot
+from tests.services.world import (
+    NINE,
+    World,
+    accepted,
+    codes,
+    complete_checklist,
+    seat,
+    snapshot,
+    start_running,
+)
 
 
 def test_an_inactive_chair_cannot_be_booked(world: World) -> None:
@@ -46,3 +59,27 @@ def test_a_premedication_needs_a_name(world: World) -> None:
     assert codes(world.svc.checklist.give_premedication(
         world.appointment_id, "  ", given_at=world.clock.now - timedelta(minutes=1))) == (
         ServiceRefusal.PREMEDICATION_NAME,)
+
+
+@pytest.mark.parametrize("bad", [-1.0, math.nan, 10_000.0])
+def test_a_pump_volume_that_cannot_be_right_is_refused(world: World, bad: float) -> None:
+    infusion_id = start_running(world)
+    world.clock.advance(30)
+    before = snapshot(world.sessions)
+    assert codes(world.svc.pauses.pause(infusion_id, PauseReason.BATHROOM_BREAK,
+                                        at=world.clock.now, reported_volume_ml=bad)) == (
+        ServiceRefusal.REPORTED_VOLUME_INVALID,)
+    assert codes(world.svc.completion.complete(infusion_id, at=world.clock.now,
+                                               reported_volume_ml=bad)) == (
+        ServiceRefusal.REPORTED_VOLUME_INVALID,)
+    assert snapshot(world.sessions) == before
+
+
+def test_the_pump_reported_volume_wins_over_rate_times_time(world: World) -> None:
+    infusion_id = start_running(world)
+    world.clock.advance(30)  # 40 mL/h for 30 min would be 20 mL
+    accepted(world.svc.pauses.pause(infusion_id, PauseReason.BATHROOM_BREAK,
+                                    at=world.clock.now, reported_volume_ml=19.4))
+    assert world.svc.completion.totals(infusion_id).volumes.per_segment == (19.4,)
+    [_, stop] = EventStore(world.sessions).for_infusion(infusion_id)
+    assert (stop.segment_volume_ml, stop.total_volume_ml) == (19.4, 19.4)
