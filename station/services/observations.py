@@ -34,10 +34,11 @@ from station.services.bedside_records import store_site, vitals_row
 from station.services.checkin import order_of
 from station.services.context import ServiceContext
 from station.services.errors import InvalidStateError
+from station.services.infusions import stored_program
 from station.services.lookups import get, infusion_of
 from station.services.pauses import pause_in
 from station.services.reactions import reassess, store_side_effect
-from station.services.segments import change_rate, open_segment_of
+from station.services.segments import change_rate, hard_limit_refusal, open_segment_of
 from station.services.store import audit, iso, writing
 from station.services.titration_replay import RATE_HALVED, titration_state
 
@@ -146,6 +147,12 @@ class ObservationService:
                 label_halves_mild=bool(drug and drug.titration and drug.titration.reaction_hold))
             if isinstance(decided, Refused):
                 return decided
+            if infusion is not None and segment is not None \
+                    and action_taken is rules.ActionTaken.RATE_HALVED:
+                weight = stored_program(session, infusion).get("weight_kg")
+                too_far = hard_limit_refusal(ctx, infusion, segment.rate_ml_h / 2, weight)
+                if too_far is not None:
+                    return Refused((too_far,))
             store_side_effect(session, ctx, decided.value, appointment_id=appointment.id,
                               infusion_id=infusion.id if infusion is not None else None)
             if infusion is not None and segment is not None:

@@ -21,10 +21,12 @@ from station.persistence.scheduling import Appointment
 from station.services.checklist import current_checklist
 from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
+from station.services.infusions import stored_program
 from station.services.lookups import drug_of, get, user_name
 from station.services.reactions import latest_reaction, reassess
 from station.services.segments import (
     close_segment,
+    hard_limit_refusal,
     open_segment,
     open_segment_of,
     reported_volume_refusal,
@@ -174,6 +176,10 @@ class PauseService:
                                    allowed=allowed.value)
             if isinstance(decided, Refused):
                 return decided
+            weight = stored_program(session, infusion).get("weight_kg")
+            too_far = hard_limit_refusal(ctx, infusion, decided.value.rate_ml_h, weight)
+            if too_far is not None:
+                return Refused((too_far,))
             self._restart(session, infusion, row, decided.value, after_reaction=bool(reaction))
             if reaction is not None:
                 reassess(session, ctx, infusion, current_grade)

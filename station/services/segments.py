@@ -11,13 +11,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from station.domain import completion
-from station.domain.programming import MAX_VTBI_ML
-from station.domain.refusals import Refusal
+from station.domain.programming import MAX_VTBI_ML, ProgrammingRefusal, check_rate
+from station.domain.refusals import Refusal, Refused
 from station.persistence.delivery import DeliverySegment, Infusion
 from station.persistence.events import InfusionEventKind
 from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
 from station.services.store import infusion_event
+
+_HARD = (ProgrammingRefusal.ABOVE_HARD_LIMIT, ProgrammingRefusal.BELOW_HARD_LIMIT,
+         ProgrammingRefusal.WEIGHT_REQUIRED)
 
 
 def open_segment_of(infusion: Infusion) -> DeliverySegment | None:
@@ -50,6 +53,24 @@ def reported_volume_refusal(reported_volume_ml: float | None) -> Refusal | None:
     return Refusal(ServiceRefusal.REPORTED_VOLUME_INVALID,
                    f"A delivered volume of {reported_volume_ml} mL cannot be right: the pump "
                    f"reports 0 to {MAX_VTBI_ML:g} mL.")
+
+
+def hard_limit_refusal(
+    ctx: ServiceContext, infusion: Infusion, rate_ml_h: float, weight_kg: float | None
+) -> Refusal | None:
+    """A rate change (resume at half, halving, a step) outside the drug's hard limits.
+
+    Soft limits are not asked again here: the change follows the reaction protocol or
+    the titration schedule, and the start already recorded any override.
+    """
+    drug = ctx.library.find(infusion.order.titration_protocol)
+    if drug is None:
+        return None
+    checked = check_rate(drug, rate_ml_h, weight_kg)
+    if isinstance(checked, Refused):
+        hard = [r for r in checked.refusals if r.code in _HARD]
+        return hard[0] if hard else None
+    return None
 
 
 def open_segment(session: Session, infusion: Infusion, at: datetime, rate_ml_h: float) -> None:

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from station.domain.pauses import PauseReason
+from station.domain.pauses import PauseReason, ResumeRate
+from station.domain.programming import ProgrammingRefusal
+from station.domain.side_effects import ActionTaken, ReactionGrade, Symptom
 from station.persistence.event_store import EventStore
 from station.persistence.orders import Order
 from station.persistence.scheduling import Chair
@@ -20,6 +22,7 @@ from tests.services.world import (
     accepted,
     codes,
     complete_checklist,
+    saline_running,
     seat,
     snapshot,
     start_running,
@@ -83,3 +86,21 @@ def test_the_pump_reported_volume_wins_over_rate_times_time(world: World) -> Non
     assert world.svc.completion.totals(infusion_id).volumes.per_segment == (19.4,)
     [_, stop] = EventStore(world.sessions).for_infusion(infusion_id)
     assert (stop.segment_volume_ml, stop.total_volume_ml) == (19.4, 19.4)
+
+
+def test_halving_below_the_hard_minimum_is_refused(world: World) -> None:
+    saline, infusion_id = saline_running(world, rate_ml_h=1.5, volume_ml=100)
+    world.clock.advance(10)
+    before = snapshot(world.sessions)
+    halved = world.svc.observations.record_side_effect(
+        saline, Symptom.HEADACHE, ReactionGrade.MODERATE, action_taken=ActionTaken.RATE_HALVED,
+        observed_at=world.clock.now)
+    assert codes(halved) == (ProgrammingRefusal.BELOW_HARD_LIMIT,)
+    assert "below the hard minimum of 1 mL/h" in halved.refusals[0].reason  # type: ignore[union-attr]
+    assert snapshot(world.sessions) == before
+    accepted(world.svc.observations.record_side_effect(
+        saline, Symptom.HEADACHE, ReactionGrade.MODERATE, action_taken=ActionTaken.INTERRUPTED,
+        observed_at=world.clock.now))
+    assert codes(world.svc.pauses.resume(infusion_id, ResumeRate.HALF,
+                                         at=world.clock.advance(10))) == (
+        ProgrammingRefusal.BELOW_HARD_LIMIT,)

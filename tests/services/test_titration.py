@@ -8,7 +8,6 @@ import pytest
 
 from station.domain.programming import ProgrammingRefusal
 from station.domain.titration_state import TitrationRefusal
-from station.domain.units import Rate
 from station.persistence.audit_log import AuditLog
 from station.services.codes import ServiceRefusal
 from tests.services.world import (
@@ -16,6 +15,7 @@ from tests.services.world import (
     World,
     accepted,
     codes,
+    saline_running,
     seated_and_ready,
     snapshot,
 )
@@ -60,11 +60,6 @@ def test_ivig_steps_need_fresh_vitals_and_the_nurse_confirmation_is_stored(world
 
 
 def test_a_fixed_rate_infusion_has_no_steps_to_confirm(world: World) -> None:
-    saline = seated_and_ready(world, "MRN-S", "C3", drug_id="sodium-chloride-0.9",
-                              volume_ml=1000)
-    prepared = accepted(world.svc.infusions.prepare_start(saline, pump_id=world.pumps[1],
-                                                           ordered_rate=Rate(250)))
-    accepted(world.svc.infusions.confirm_started(prepared.infusion_id, world.clock.now))
-    assert codes(world.svc.titration.confirm_step(prepared.infusion_id)) == (
-        ServiceRefusal.NO_TITRATION,)
-    assert world.svc.titration.check_rate(prepared.infusion_id, 250).ok
+    _, infusion_id = saline_running(world, rate_ml_h=250, volume_ml=1000)
+    assert codes(world.svc.titration.confirm_step(infusion_id)) == (ServiceRefusal.NO_TITRATION,)
+    assert world.svc.titration.check_rate(infusion_id, 250).ok

@@ -13,6 +13,7 @@ from station.domain.checklist import PatientIdentifier
 from station.domain.drug_library import DrugLibrary
 from station.domain.refusals import Accepted, Refused, Result, T
 from station.domain.site_assessment import InfiltrationGrade
+from station.domain.units import Rate
 from station.domain.vital_signs import VitalSign
 from station.persistence.base import Base
 from station.persistence.delivery import Pump
@@ -180,3 +181,13 @@ def seated_and_ready(world: World, mrn: str, chair: str, *, drug_id: str,
     seat(world, mrn, appointment_id)
     complete_checklist(world, appointment_id)
     return appointment_id
+
+
+def saline_running(world: World, *, rate_ml_h: float, volume_ml: float) -> tuple[int, int]:
+    """A saline patient in chair C3 on pump P2 at a fixed rate from now; (appointment, infusion)."""
+    saline = seated_and_ready(world, "MRN-S", "C3", drug_id="sodium-chloride-0.9",
+                              volume_ml=volume_ml)
+    prepared = accepted(world.svc.infusions.prepare_start(saline, pump_id=world.pumps[1],
+                                                           ordered_rate=Rate(rate_ml_h)))
+    accepted(world.svc.infusions.confirm_started(prepared.infusion_id, world.clock.now))
+    return saline, prepared.infusion_id
