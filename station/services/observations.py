@@ -25,12 +25,12 @@ from station.domain.site_assessment import (
     record_site_assessment,
     site_actions,
 )
-from station.domain.timers import Countdown
+from station.domain.timers import Countdown, countdown
 from station.domain.vital_signs import VitalSign, VitalSignsRecord, next_vital_signs
 from station.domain.vital_signs import record_vital_signs as check_vitals
 from station.persistence.delivery import Infusion
 from station.persistence.scheduling import Appointment
-from station.services.bedside_records import store_site, vitals_row
+from station.services.bedside_records import latest_site, latest_vitals, store_site, vitals_row
 from station.services.checkin import order_of
 from station.services.context import ServiceContext
 from station.services.errors import InvalidStateError
@@ -39,7 +39,7 @@ from station.services.lookups import get, infusion_of
 from station.services.pauses import pause_in
 from station.services.reactions import reassess, store_side_effect
 from station.services.segments import change_rate, hard_limit_refusal, open_segment_of
-from station.services.store import audit, iso, writing
+from station.services.store import audit, iso, reading, writing
 from station.services.titration_replay import RATE_HALVED, titration_state
 
 _STOPS = frozenset({rules.ActionTaken.INTERRUPTED, rules.ActionTaken.STOPPED,
@@ -177,6 +177,26 @@ class ObservationService:
                               note=f"grade {int(effect.grade)} {effect.symptom.value}")
             if isinstance(paused, Refused):  # the side-effect rule already checked the time
                 raise InvalidStateError(f"cannot pause for the reaction: {paused.codes}")
+
+    def vitals_due(self, appointment_id: int) -> Countdown | None:
+        """When the next vital signs are due now (None: none taken yet)."""
+        with reading(self._ctx, "read the vital signs timer") as session:
+            appointment = get(session, Appointment, appointment_id)
+            last = latest_vitals(session, appointment.id)
+            if last is None:
+                return None
+            interval = monitoring(self._ctx, session, appointment).vital_signs
+        return countdown(last.observed_at + interval, self._ctx.now())
+
+    def site_check_due(self, appointment_id: int) -> Countdown | None:
+        """When the next IV site check is due now (None: never checked)."""
+        with reading(self._ctx, "read the site check timer") as session:
+            appointment = get(session, Appointment, appointment_id)
+            last = latest_site(session, appointment.id)
+            if last is None:
+                return None
+            interval = monitoring(self._ctx, session, appointment).site_check
+        return countdown(last.observed_at + interval, self._ctx.now())
 
     def reassess_reaction(self, appointment_id: int, grade: rules.ReactionGrade | None) -> None:
         """Record the patient's grade now (None: resolved) for the latest reaction."""

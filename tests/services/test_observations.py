@@ -147,3 +147,19 @@ def test_help_to_walk_follows_dizziness_when_nothing_sedating_was_given(world: W
     second = accepted(svc.pauses.pause(prepared.infusion_id, PauseReason.BATHROOM_BREAK,
                                        at=world.clock.advance(1)))
     assert second.walking_help.reasons == ("dizziness was recorded during this visit",)
+
+
+def test_vitals_and_site_timers_run_from_the_latest_record(world: World) -> None:
+    svc = world.svc.observations
+    assert svc.vitals_due(world.appointment_id) is None
+    assert svc.site_check_due(world.appointment_id) is None
+    start_running(world)  # vitals and site checked now (08:30)
+    world.clock.advance(40)
+    vitals = svc.vitals_due(world.appointment_id)
+    assert vitals is not None and vitals.overdue  # ocrelizumab: every 30 min
+    assert vitals.remaining == timedelta(minutes=-10)
+    site = svc.site_check_due(world.appointment_id)
+    assert site is not None and site.remaining == timedelta(minutes=80)  # every 2 h
+    accepted(svc.record_vitals(world.appointment_id, NORMAL_VITALS, taken_at=world.clock.now))
+    again = svc.vitals_due(world.appointment_id)
+    assert again is not None and again.remaining == timedelta(minutes=30)
