@@ -7,9 +7,9 @@ good" pause the infusion for a reaction (a Delivery Stop). Grade 4 cannot resume
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from station.domain.timers import Countdown, countdown
 from station.domain.vital_signs import VitalSign, VitalSignsRecord, next_vital_signs
 from station.domain.vital_signs import record_vital_signs as check_vitals
 from station.persistence.delivery import Infusion
+from station.persistence.observations import ObservationMixin
 from station.persistence.scheduling import Appointment
 from station.services.bedside_records import latest_site, latest_vitals, store_site, vitals_row
 from station.services.checkin import order_of
@@ -180,23 +181,25 @@ class ObservationService:
 
     def vitals_due(self, appointment_id: int) -> Countdown | None:
         """When the next vital signs are due now (None: none taken yet)."""
-        with reading(self._ctx, "read the vital signs timer") as session:
-            appointment = get(session, Appointment, appointment_id)
-            last = latest_vitals(session, appointment.id)
-            if last is None:
-                return None
-            interval = monitoring(self._ctx, session, appointment).vital_signs
-        return countdown(last.observed_at + interval, self._ctx.now())
+        return self._due(appointment_id, latest_vitals, lambda m: m.vital_signs)
 
     def site_check_due(self, appointment_id: int) -> Countdown | None:
         """When the next IV site check is due now (None: never checked)."""
-        with reading(self._ctx, "read the site check timer") as session:
+        return self._due(appointment_id, latest_site, lambda m: m.site_check)
+
+    def _due(
+        self,
+        appointment_id: int,
+        latest: Callable[[Session, int], ObservationMixin | None],
+        interval: Callable[[MonitoringIntervals], timedelta],
+    ) -> Countdown | None:
+        with reading(self._ctx, "read the observation timers") as session:
             appointment = get(session, Appointment, appointment_id)
-            last = latest_site(session, appointment.id)
+            last = latest(session, appointment.id)
             if last is None:
                 return None
-            interval = monitoring(self._ctx, session, appointment).site_check
-        return countdown(last.observed_at + interval, self._ctx.now())
+            every = interval(monitoring(self._ctx, session, appointment))
+        return countdown(last.observed_at + every, self._ctx.now())
 
     def reassess_reaction(self, appointment_id: int, grade: rules.ReactionGrade | None) -> None:
         """Record the patient's grade now (None: resolved) for the latest reaction."""
