@@ -48,6 +48,7 @@ class InfiltrationSettings:
     min_level_samples: int = 12
     min_levels: int = 4
     excursion_mmhg: float = 5.5  # raw spread in the level window; noise is about 4
+    creep_max_mmhg_per_ml: float = 3.0  # the fastest creep, added to the spread allowed
 
 
 def _fit(points: Points) -> tuple[float, float, float]:
@@ -96,6 +97,7 @@ class InfiltrationDetector:
         self._level_ml = 1.0
         self._rate_ml_h = 0.0
         self._max_climb_ml = self.settings.max_climb_ml
+        self._creep_allowance = 0.0
         self._min_span_s = self.settings.min_span_s
 
     def update(self, sample: Sample, baseline: LineBaseline) -> bool:
@@ -105,7 +107,7 @@ class InfiltrationDetector:
         if p is None or not sample.infusing or not baseline.settled:
             return self.present
         self._level.push(sample.time_s, p)
-        if self._level.spread() > self.settings.excursion_mmhg:
+        if self._level.spread() > self.settings.excursion_mmhg + self._creep_allowance:
             # An artifact or a step in the level window: no point from it. The points
             # before it stay; a step that stays is caught by the step test.
             return self.present
@@ -173,5 +175,7 @@ class InfiltrationDetector:
         self._level_ml = max(level_s * rate_ml_h / 3600.0, 1e-6)
         self._rate_ml_h = rate_ml_h
         self._max_climb_ml = max(s.max_climb_ml, 2 * self._window_ml)
+        # A fast creep itself widens the spread of the level window: allow for it.
+        self._creep_allowance = s.creep_max_mmhg_per_ml * level_s * rate_ml_h / 3600.0
         self._points.clear()
         self._next_point_ml = 0.0
