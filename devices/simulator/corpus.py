@@ -57,7 +57,7 @@ def simulate_trace(
         _start_due(faults, started, injector, target)
         clock.advance(target - clock.now())
         injector.poll()
-        pump.poll()
+        pump.advance()
         rows.append(sample(pump))
     return rows
 
@@ -76,5 +76,5 @@ def _start_due(
         if timed.onset_s > clock.now():
             clock.advance(timed.onset_s - clock.now())
             injector.poll()
-            injector.pump.poll()
+            injector.pump.advance()
         injector.inject(timed.fault, timed.duration_s)

@@ -86,7 +86,7 @@ class Fleet:
         line = {k: v for k, v in numbers.items() if k not in SETTING_NAMES}
         for unit in self.select(number):
             pump = unit.pump
-            pump.poll()
+            pump.advance()
             try:
                 new_params = pump.mechanics.line.params.updated(line)
                 pump.set_settings(**settings)
@@ -101,7 +101,7 @@ class Fleet:
 def describe(unit: PumpUnit) -> dict[str, Any]:
     """A JSON-ready snapshot of one pump."""
     pump = unit.pump
-    pump.poll()
+    pump.advance()
     mechanics = pump.mechanics
     line = mechanics.line
     return {

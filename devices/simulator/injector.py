@@ -92,7 +92,7 @@ class FaultInjector:
 
     def _set(self, fault: Fault, present: bool) -> None:
         kind, pump = fault.kind, self.pump
-        pump.poll()  # the fault starts now, not at the last tick
+        pump.advance()  # the fault starts now, not at the last tick
         if kind is FaultKind.LOW_BATTERY:
             battery = pump.mechanics.battery
             if present:

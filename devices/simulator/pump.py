@@ -83,6 +83,13 @@ class SimulatedPump:
 
     def poll(self) -> list[bytes]:
         """Advance to the clock's now; return unsolicited packets (Safe-mode auto-alarms)."""
+        self.advance()
+        packets, self._outbox = self._outbox, []
+        return packets
+
+    def advance(self) -> None:
+        """Advance to the clock's now. Auto-alarms wait in the outbox for `poll()`:
+        callers other than the server's loop must not drop them."""
         now = self.clock.now()
         # The line keeps evolving while the pump is dark (it just does not push).
         events = self.mechanics.advance(now - self._last_time)
@@ -95,8 +102,6 @@ class SimulatedPump:
                 self._watchdog_deadline = None
                 self.mechanics.halt()
                 self._raise_alarm(AlarmCode.SAFE_TIMEOUT)
-        packets, self._outbox = self._outbox, []
-        return packets
 
     def _on_event(self, event: Event) -> None:
         if event is Event.STALLED:
@@ -113,7 +118,7 @@ class SimulatedPump:
 
     def power_off(self) -> None:
         """The pump goes dark: it stops and answers nothing until `power_on`."""
-        self.poll()
+        self.advance()
         self._go_dark()
 
     def _go_dark(self) -> None:
@@ -125,7 +130,7 @@ class SimulatedPump:
 
     def power_on(self) -> None:
         """Power-up: alarm R latched; program, address and Safe mode were kept."""
-        self.poll()
+        self.advance()
         self.powered = True
         self._deaf = self.ignores_first_command
         self._raise_alarm(AlarmCode.RESET)
@@ -162,7 +167,7 @@ class SimulatedPump:
 
     def receive(self, item: ParseResult) -> bytes | None:
         """Handle one frame or stream error; the reply packet, or None for silence."""
-        self.poll()
+        self.advance()
         if not self.powered:
             return None
         if isinstance(item, ProtocolError):

@@ -72,6 +72,8 @@ class Server:
         link_dir: Path | None = None,
         tick_s: float = 0.01,
     ) -> None:
+        if link_dir is not None:
+            link_dir.mkdir(parents=True, exist_ok=True)
         self.selector = selectors.DefaultSelector()
         self.pumps = [
             ServedPump(unit, _tcp_port(tcp_base_port, index), link_dir)

@@ -41,7 +41,7 @@ class TraceRow:
 
 
 def sample(pump: SimulatedPump) -> TraceRow:
-    """The pump's state now (call `pump.poll()` first to bring it to the clock)."""
+    """The pump's state now (call `pump.advance()` first to bring it to the clock)."""
     mechanics = pump.mechanics
     if not pump.powered:
         status = "OFF"

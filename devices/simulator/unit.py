@@ -71,6 +71,9 @@ class PumpUnit:
         if not self.link.answering:
             return  # the cable is out: nothing reaches the pump
         log.debug("pump %d <- %r", self.number, data)
+        # An alarm that latched since the last tick goes out before the reply that
+        # will acknowledge it, as a real pump pushes it the moment it happens.
+        self._flush_unsolicited()
         for item in self._parsers[stream].feed(data):
             reply = self.pump.receive(item)
             if reply is not None:
@@ -79,13 +82,16 @@ class PumpUnit:
     def tick(self) -> None:
         """Run the time-driven parts and flush delayed replies that are due."""
         self.injector.poll()
-        for packet in self.pump.poll():
-            for stream in self.streams:
-                self._send(stream, packet)
+        self._flush_unsolicited()
         now = self._real()
         while self._delayed and self._delayed[0].due <= now:
             item = heapq.heappop(self._delayed)
             self._write(item.stream, item.packet)
+
+    def _flush_unsolicited(self) -> None:
+        for packet in self.pump.poll():
+            for stream in self.streams:
+                self._send(stream, packet)
 
     def _send(self, stream: Stream, packet: bytes) -> None:
         shaped = self.link.shape(packet, self._rng)

@@ -91,7 +91,7 @@ def test_pulled_cable_silent_then_plugged_back(simulator: SimulatorProcess) -> N
 def test_pulled_cable_close_mode_closes_and_reopens_the_port(tmp_path: object) -> None:
     from pathlib import Path
 
-    link_dir = Path(str(tmp_path))
+    link_dir = tmp_path / "links" / "not-yet-made"  # the simulator creates it
     with SimulatorProcess(speed=5, extra_args=["--link-dir", str(link_dir)]) as sim:
         link = link_dir / "pump1"
         assert link.resolve() == Path(sim.ports[0].port)

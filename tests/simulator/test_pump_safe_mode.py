@@ -109,3 +109,16 @@ def test_saf_acknowledging_the_power_up_alarm_is_carried_out() -> None:
     bench.pump.power_cycle()
     assert bench.ask("0RAT100MH") == basic("00A?R")  # any other command: not carried out
     assert bench.ask("0RAT") == basic("00S0.000MH")
+
+
+def test_an_alarm_latched_while_a_status_snapshot_advances_the_pump_is_still_sent() -> None:
+    """A control-socket status or a fault injection advances the pump between two server
+    ticks; the auto-alarm that latches then must wait for the next poll, not vanish."""
+    bench = PumpBench().ready()
+    bench.ask("0RAT100MH")
+    bench.ask("0RUN")
+    bench.basic("0SAF255")
+    bench.pump.mechanics.line.faults.occlusion_severity = 1.0
+    bench.clock.advance(120.0)
+    bench.pump.advance()  # what describe() and the injector do
+    assert bench.pump.poll() == [safe("00A?S")]
