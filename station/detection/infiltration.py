@@ -48,7 +48,9 @@ class InfiltrationSettings:
     min_level_samples: int = 12
     min_levels: int = 4
     excursion_mmhg: float = 5.5  # raw spread in the level window; noise is about 4
-    creep_max_mmhg_per_ml: float = 3.0  # the fastest creep, added to the spread allowed
+    # The fastest creep tissue gives: a steeper climb is an artifact's plateau; it is
+    # also what a creep adds to the spread of the level window.
+    creep_max_mmhg_per_ml: float = 3.0
 
 
 def _fit(points: Points) -> tuple[float, float, float]:
@@ -158,7 +160,8 @@ class InfiltrationDetector:
         n_eff = max(3.0, min(len(climb), span / self._level_ml))
         sigma = math.sqrt(sse / max(len(climb) - 2, 1))
         stderr = sigma / math.sqrt(sxx * n_eff / len(climb)) if sxx > 0 else math.inf
-        if (slope >= s.slope_min_mmhg_per_ml and slope * span >= s.rise_min_mmhg
+        if (s.slope_min_mmhg_per_ml <= slope <= s.creep_max_mmhg_per_ml
+                and slope * span >= s.rise_min_mmhg
                 and slope >= s.z_min * stderr and sse <= s.step_ratio * step_sse):
             self.present = True
             self.detail = f"pressure rising {slope:.2f} mmHg per mL infused"
