@@ -1,0 +1,49 @@
+"""Writes that must reach the database in order, kept while the database refuses them.
+
+A monitoring station cannot stop watching pumps because the database is locked or the
+server is restarting: the alarm engine has already changed state and must carry on.
+A write that fails is kept, with every later one, and retried in order on each tick;
+nothing is dropped and nothing overtakes a write that is still waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+
+from station.persistence import StorageError
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+Write = Callable[[], object]
+
+
+class WriteBacklog:
+    """Runs writes in order; keeps the failed one and those after it for `retry`."""
+
+    def __init__(self) -> None:
+        self._waiting: deque[tuple[str, Write]] = deque()
+        self.failures = 0
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def run(self, what: str, write: Write) -> bool:
+        """Write now if nothing is waiting; True when stored, False when kept for later."""
+        self._waiting.append((what, write))
+        return self.retry()
+
+    def retry(self) -> bool:
+        """Write what is waiting, oldest first; stop at the first failure (True: all done)."""
+        while self._waiting:
+            what, write = self._waiting[0]
+            try:
+                write()
+            except StorageError as exc:
+                self.failures += 1
+                log.error("cannot store %s (%d waiting): %s", what, len(self._waiting), exc)
+                return False
+            self._waiting.popleft()
+        return True

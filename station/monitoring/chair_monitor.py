@@ -1,0 +1,227 @@
+"""One chair's monitoring: its pump's driver events in, alarms and records out.
+
+Runs on the monitoring thread only (never the driver's): `handle` takes each event of
+the chair's pump, `tick` runs the timers. Constant work per event. For each sample:
+telemetry (when an infusion runs on the pump), the line detectors and the pump's
+status conditions; for each pump alarm: the matching latched condition; for link
+changes: the lost-link alarm and a communication status change event per outage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from devices.driver import (
+    DriverEvent,
+    LinkState,
+    LinkStateChanged,
+    PumpAlarm,
+    PumpIdentified,
+    PumpInfo,
+    Sample,
+)
+from devices.protocol import AlarmCode
+from station.alarms import AlarmClock, AlarmTransition, Cause, ChairAlarms
+from station.alarms.link_watch import LINK_LOST, LinkWatch
+from station.alarms.pump_status import apply_pump_status
+from station.detection import LineMonitor
+from station.detection import Sample as LineSample
+from station.monitoring.config import MonitorSettings, PumpEndpoint
+from station.monitoring.recorder import MonitorRecorder, RecordContext
+from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
+
+AIR_IN_LINE = "air_in_line"
+LOW_BATTERY = "low_battery"
+
+
+class _StoringSink:
+    """The chair's transition sink: stored durably, then kept for the next update."""
+
+    def __init__(self, recorder: MonitorRecorder, chair: ChairMonitor) -> None:
+        self._recorder = recorder
+        self._chair = chair
+        self.recent: list[AlarmTransition] = []
+
+    def record(self, transition: AlarmTransition) -> None:
+        self._recorder.alarm_transition(transition, self._chair.context)
+        self.recent.append(transition)
+
+    def take(self) -> tuple[AlarmTransition, ...]:
+        taken, self.recent = tuple(self.recent), []
+        return taken
+
+
+class ChairMonitor:
+    """Turns one pump's driver events into telemetry, pump events and alarms."""
+
+    def __init__(self, endpoint: PumpEndpoint, recorder: MonitorRecorder, clock: AlarmClock,
+                 settings: MonitorSettings) -> None:
+        self.endpoint = endpoint
+        self.context = RecordContext()
+        self._recorder = recorder
+        self._clock = clock
+        self._settings = settings
+        self._sink = _StoringSink(recorder, self)
+        self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock)
+        self._watch = LinkWatch(self.alarms, clock, settings.link_watch_s)
+        self._line = LineMonitor(self.alarms)
+        self._link = LinkState.DISCONNECTED
+        self._info: PumpInfo | None = None
+        self._latest: Sample | None = None
+        self._lost_since: datetime | None = None
+        self._held_alarms: list[PumpAlarm] = []  # seen while connecting, before the pump row
+        self._chair_row_known = False
+        self._next_binding_check = clock.monotonic()
+
+    @property
+    def chair_id(self) -> str:
+        return self.endpoint.chair_id
+
+    # -- driver events ------------------------------------------------------------------
+
+    def handle(self, event: DriverEvent) -> ChairUpdate:
+        """Apply one driver event of this chair's pump; the update for subscribers."""
+        self._find_chair_row()
+        if isinstance(event, Sample):
+            self._on_sample(event)
+        elif isinstance(event, PumpAlarm):
+            self._on_pump_alarm(event)
+        elif isinstance(event, LinkStateChanged):
+            self._on_link_changed(event)
+        else:
+            self._on_identified(event)
+        return self._update(event)
+
+    def _on_sample(self, sample: Sample) -> None:
+        self._latest = sample
+        self._watch.heard()
+        if self.context.infusion_id is not None:
+            self._recorder.sample(self.context.infusion_id, sample)
+        self._line.feed(self._line_sample(sample, sample.status.value, sample.at.monotonic))
+        if sample.conditions is not None:
+            battery = sample.conditions.battery_percent
+            self.alarms.set_condition(AIR_IN_LINE, sample.conditions.air_in_line,
+                                      detail="the pump reports air in the line")
+            self.alarms.set_condition(LOW_BATTERY, battery <= self._settings.low_battery_percent,
+                                      detail=f"battery {battery} %")
+
+    def _on_pump_alarm(self, alarm: PumpAlarm) -> None:
+        # The power-up `A?R` comes during the connection sequence, before the pump is
+        # identified: hold it until its row is known, so that the record names the pump.
+        if self._link is not LinkState.UP and self.context.pump_id is None:
+            self._held_alarms.append(alarm)
+            return
+        status = f"A?{alarm.code.value}"
+        if alarm.code is AlarmCode.STALL and self._latest is not None:
+            # Through the detectors too: a stall the occlusion detector had not seen yet
+            # raises `occlusion` as well, so the record says why the pump stopped.
+            self._line.feed(self._line_sample(self._latest, status, alarm.at.monotonic))
+        else:
+            apply_pump_status(self.alarms, status)
+
+    def _on_identified(self, event: PumpIdentified) -> None:
+        self._info = event.info
+        pump_id = self._recorder.register_pump(event.info, self.endpoint.port_url)
+        if pump_id is not None:
+            self.context = replace(self.context, pump_id=pump_id)
+            self._check_binding()
+        self._release_held_alarms()
+
+    def _on_link_changed(self, event: LinkStateChanged) -> None:
+        old, self._link = self._link, event.new
+        if event.new is LinkState.LOST:
+            self._release_held_alarms()
+            self.alarms.raise_condition(LINK_LOST, detail=event.reason)
+            if self._lost_since is None:
+                last = self._latest.at.utc if self._latest is not None else event.at.utc
+                self._lost_since = last
+                self._recorder.communication_changed(
+                    self.context, online=False, occurred_at=last,
+                    detail=f"link {old} -> lost: {event.reason}")
+        elif event.new is LinkState.UP:
+            self._watch.heard()
+            if self._lost_since is not None:
+                gap_s = (event.at.utc - self._lost_since).total_seconds()
+                self._recorder.communication_changed(
+                    self.context, online=True, occurred_at=event.at.utc,
+                    detail=f"link up again after {gap_s:.1f} s without data")
+                self._lost_since = None
+
+    def _release_held_alarms(self) -> None:
+        held, self._held_alarms = self._held_alarms, []
+        for alarm in held:
+            apply_pump_status(self.alarms, f"A?{alarm.code.value}")
+
+    def _line_sample(self, sample: Sample, status: str, monotonic_s: float) -> LineSample:
+        return LineSample(time_s=monotonic_s * self._settings.detection_time_scale,
+                          rate_ml_h=sample.rate_ml_h, volume_ml=sample.volume_ml,
+                          pressure_mmhg=sample.pressure_mmhg, status=status)
+
+    # -- timers and the database --------------------------------------------------------
+
+    def tick(self) -> ChairUpdate | None:
+        """Alarm timers, the link watch, the infusion binding; an update if anything changed."""
+        before = self.context
+        self._find_chair_row()
+        self.alarms.tick()
+        if self._link is not LinkState.CLOSED:
+            self._watch.tick()
+        if self._clock.monotonic() >= self._next_binding_check:
+            self._check_binding()
+        if not self._sink.recent and self.context == before:
+            return None
+        return self._update(None)
+
+    def rebind(self) -> ChairUpdate:
+        """Look up the pump's infusion now (the services just started or ended one)."""
+        self._check_binding()
+        return self._update(None)
+
+    def _check_binding(self) -> None:
+        """Look up the infusion running on this pump (samples are stored under it)."""
+        self._next_binding_check = self._clock.monotonic() + self._settings.binding_refresh_s
+        if self.context.pump_id is None:
+            return
+        infusion_id = self._recorder.active_infusion(self.context.pump_id)
+        self.context = replace(self.context, infusion_id=infusion_id)
+
+    def _find_chair_row(self) -> None:
+        """The `chairs` row whose label is this chair's id, if the schedule has one."""
+        if self._chair_row_known:
+            return
+        self._chair_row_known = True
+        row = self._recorder.chair_row(self.chair_id)
+        self.context = replace(self.context, chair_id=row)
+
+    # -- what people do -----------------------------------------------------------------
+
+    def acknowledge(self, condition: str, who: str) -> ChairUpdate:
+        self.alarms.acknowledge(condition, who)
+        return self._update(None)
+
+    def reset(self, condition: str, who: str, cause: Cause | None = None) -> ChairUpdate:
+        """Reset a latched alarm whose condition has ended (AlarmError while it persists)."""
+        self.alarms.reset(condition, who, cause)
+        return self._update(None)
+
+    def pause_audio(self, who: str, duration_s: float | None = None) -> ChairUpdate:
+        self.alarms.pause_audio(who, duration_s)
+        return self._update(None)
+
+    # -- what the UI reads --------------------------------------------------------------
+
+    def snapshot(self) -> ChairSnapshot:
+        return ChairSnapshot(
+            chair_id=self.chair_id,
+            port_url=self.endpoint.port_url,
+            link_state=self._link,
+            pump=self._info,
+            infusion_id=self.context.infusion_id,
+            latest_sample=self._latest,
+            alarms=tuple(AlarmView.of(a) for a in self.alarms.alarms()),
+            link_lost_since=self._lost_since,
+        )
+
+    def _update(self, event: DriverEvent | None) -> ChairUpdate:
+        return ChairUpdate(self.snapshot(), event, self._sink.take())

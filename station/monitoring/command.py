@@ -1,0 +1,117 @@
+"""`infusion-station monitor PORT...`: the monitoring service without a screen.
+
+Watches the pumps on the given ports, stores telemetry, pump events and alarms in the
+station's database, and prints every alarm transition as one JSON line on stdout:
+
+    {"at": "2026-11-25T00:41:07.120+00:00", "chair": "chair-1", "condition": "pump_stall",
+     "kind": "raised", "priority": "high", "actor": "system", "detail": "pump status A?S"}
+
+A port may carry the chair's label, `C1=/dev/ttyUSB0` (the label of a `chairs` row
+links the stored alarms to it); otherwise chairs are `chair-1`, `chair-2`... in order.
+Runs for `duration_s`, or until SIGINT or SIGTERM. Exit status: 0 done, 2 bad
+arguments or no database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
+from typing import TextIO
+
+from station.alarms import AlarmTransition
+from station.monitoring.config import MonitorSettings, PumpEndpoint
+from station.monitoring.service import MonitoringService
+from station.monitoring.snapshot import ChairUpdate
+from station.persistence import StorageError, make_sessionmaker, open_database
+
+
+def parse_endpoints(ports: Sequence[str]) -> list[PumpEndpoint]:
+    """`PORT` or `LABEL=PORT` per pump; ValueError for an empty or repeated one."""
+    endpoints = []
+    for number, text in enumerate(ports, start=1):
+        label, sep, url = text.partition("=")
+        if not sep or "://" in label:  # `socket://h:p?x=y` is a URL, not a label
+            label, url = f"chair-{number}", text
+        if not label or not url:
+            raise ValueError(f"bad pump port {text!r}: give PORT or LABEL=PORT")
+        endpoints.append(PumpEndpoint(label, url))
+    if len({e.chair_id for e in endpoints}) != len(endpoints):
+        raise ValueError("each chair label may appear once")
+    return endpoints
+
+
+def transition_json(transition: AlarmTransition) -> str:
+    """One alarm transition as the JSON line the command prints."""
+    record: dict[str, object] = {
+        "at": transition.at.isoformat(timespec="milliseconds"),
+        "chair": transition.chair_id,
+        "condition": transition.condition,
+        "kind": transition.kind.value,
+        "priority": transition.priority.value,
+        "actor": transition.actor,
+        "detail": transition.detail,
+    }
+    if transition.cause is not None:
+        record["cause"] = transition.cause.code.value
+    return json.dumps(record)
+
+
+def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, *,
+                settings: MonitorSettings | None = None, out: TextIO | None = None,
+                err: TextIO | None = None, stop: threading.Event | None = None) -> int:
+    """Monitor until `duration_s` passes (None: until SIGINT/SIGTERM or `stop` is set)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        endpoints = parse_endpoints(ports)
+        if not endpoints:
+            raise ValueError("give at least one pump port")
+    except ValueError as exc:
+        err.write(f"infusion-station monitor: {exc}\n")
+        return 2
+    try:
+        engine = open_database(db_url)
+    except StorageError as exc:
+        err.write(f"infusion-station monitor: {exc}\n")
+        return 2
+    stop = stop or threading.Event()
+
+    def print_transitions(update: ChairUpdate) -> None:  # on the monitoring thread only
+        for transition in update.transitions:
+            out.write(transition_json(transition) + "\n")
+        if update.transitions:
+            out.flush()
+
+    try:
+        service = MonitoringService(endpoints, make_sessionmaker(engine), settings=settings)
+        service.subscribe(print_transitions)
+        for endpoint in endpoints:
+            err.write(f"monitoring {endpoint.chair_id} on {endpoint.port_url}\n")
+        with _stopped_by_signals(stop), service:
+            stop.wait(duration_s)
+    finally:
+        engine.dispose()
+    return 0
+
+
+@contextlib.contextmanager
+def _stopped_by_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set `stop` (only the main thread may install handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

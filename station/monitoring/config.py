@@ -1,0 +1,81 @@
+"""What the monitoring service watches and how: pumps per chair, timings, the link budget.
+
+The lost-link alarm must reach the station within 10 s of the pump's last valid reply
+(clinical-requirements.md, Alarms). Two paths raise it, and the budget is the earlier:
+- the driver reports `LOST` after `link_timeout_s` without a valid reply; it checks
+  between exchanges, so it can be one heartbeat gap plus one silent exchange (with its
+  retries) late; the consumer thread then handles the event within one tick;
+- the alarm engine's `LinkWatch` raises `link_lost` when no sample came for its
+  timeout (8 s), checked every tick: the backstop if the driver path ever fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from devices.driver import DriverConfig
+from station.alarms.link_watch import REQUIRED_WITHIN_S
+
+LOST_LINK_REQUIRED_S = REQUIRED_WITHIN_S
+DEFAULT_TICK_S = 0.25
+DEFAULT_LINK_WATCH_S = 8.0
+# At or below this charge the pump's `low_battery` condition is present.
+DEFAULT_LOW_BATTERY_PERCENT = 20
+# How often a chair without a running infusion looks one up for its pump.
+DEFAULT_BINDING_REFRESH_S = 10.0
+
+
+@dataclass(frozen=True)
+class PumpEndpoint:
+    """One chair and the port URL of its pump (`/dev/ttyUSB2`, `socket://h:p`, a pty)."""
+
+    chair_id: str
+    port_url: str
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    """Timings of the monitoring service; the defaults are the clinical ones.
+
+    `detection_time_scale` is the pump's seconds per real second. It is 1 for real
+    pumps; against `pump-sim --speed X` it is X, so the line detectors' windows (in
+    seconds of the infusion) match the simulated physics. Alarm timers, the link and
+    storage always run on real time.
+    """
+
+    driver: DriverConfig = field(default_factory=DriverConfig)
+    tick_s: float = DEFAULT_TICK_S
+    link_watch_s: float = DEFAULT_LINK_WATCH_S
+    low_battery_percent: int = DEFAULT_LOW_BATTERY_PERCENT
+    binding_refresh_s: float = DEFAULT_BINDING_REFRESH_S
+    detection_time_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.tick_s <= 0 or self.detection_time_scale <= 0:
+            raise ValueError("tick_s and detection_time_scale must be positive")
+        if not 0 < self.link_watch_s < LOST_LINK_REQUIRED_S:
+            raise ValueError(f"link_watch_s must be in (0, {LOST_LINK_REQUIRED_S}) s")
+        if self.driver.poll_interval_s * 2 > self.link_watch_s:
+            # A healthy pump must deliver several samples per watch period.
+            raise ValueError("poll_interval_s must be at most half of link_watch_s")
+        budget = lost_link_budget_s(self)
+        if budget > LOST_LINK_REQUIRED_S:
+            raise ValueError(f"lost-link alarm could take {budget:.2f} s, over the "
+                             f"{LOST_LINK_REQUIRED_S:.0f} s required")
+
+
+def driver_lost_link_s(driver: DriverConfig) -> float:
+    """Worst case from the last valid reply to the driver's `LOST` event."""
+    silent_exchange_s = driver.timing.reply_timeout_s * (1 + driver.timing.retries)
+    return driver.link_timeout_s + driver.heartbeat_interval_s + silent_exchange_s
+
+
+def lost_link_budget_s(settings: MonitorSettings) -> float:
+    """Worst case from the last valid reply to the `link_lost` alarm being raised."""
+    by_driver = driver_lost_link_s(settings.driver) + settings.tick_s
+    by_watch = settings.link_watch_s + settings.tick_s
+    return min(by_driver, by_watch)
+
+
+LOST_LINK_BUDGET_S = lost_link_budget_s(MonitorSettings())
+"""The budget with the default settings: 5 s + 1 s + 2 x 0.5 s + 0.25 s = 7.25 s."""

@@ -1,0 +1,203 @@
+"""Storage of what the monitoring sees: alarm transitions, pump events, telemetry.
+
+Built on station/persistence: `AlarmLog` (an alarm and its RAISED transition in one
+durable commit, then each later transition), `EventStore` (communication status
+changes, PCD-10 vocabulary), `TelemetryWriter` (batches at most 1 s behind) and the
+pump rows. Used from the monitoring thread only (the telemetry writer is not
+thread-safe). Alarm and event writes go through one `WriteBacklog`, so they keep their
+order while the database is unavailable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from devices.driver import PumpInfo, Sample
+from station.alarms import CONDITIONS, AlarmTransition, Source, TransitionKind
+from station.alarms.sink import SYSTEM_ACTOR
+from station.monitoring.backlog import WriteBacklog
+from station.monitoring.pump_registry import PumpRegistry
+from station.persistence import (
+    AlarmLog,
+    EventStore,
+    StorageError,
+    TelemetrySample,
+    TelemetryWriter,
+)
+from station.persistence import alarms as stored
+from station.persistence.events import InfusionEvent, InfusionEventKind
+from station.persistence.people import ActorKind
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+_TEXT_MAX = 500  # String(500) columns of the alarm tables
+_EVENT_DETAIL_MAX = 200  # infusion_events.reason_detail
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """What a chair's records hang on: its pump's row and the infusion it runs."""
+
+    pump_id: int | None = None
+    infusion_id: int | None = None
+    chair_id: int | None = None  # the `chairs` row labelled with the chair's id, if any
+
+
+class MonitorRecorder:
+    """Stores alarms, pump events and telemetry; keeps failed writes for a retry."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, utc_now: Callable[[], datetime],
+                 monotonic: Callable[[], float]) -> None:
+        self.pumps = PumpRegistry(sessions)
+        self._alarms = AlarmLog(sessions)
+        self._events = EventStore(sessions, utc_now)
+        self._telemetry = TelemetryWriter(sessions, clock=monotonic)
+        self._backlog = WriteBacklog()
+        self._stored_ids: dict[str, int] = {}  # engine alarm id -> alarms.id
+
+    @property
+    def waiting(self) -> int:
+        """Alarm and event writes kept because the database refused them."""
+        return len(self._backlog)
+
+    @property
+    def telemetry_pending(self) -> int:
+        return self._telemetry.pending
+
+    # -- alarms -------------------------------------------------------------------------
+
+    def alarm_transition(self, transition: AlarmTransition, context: RecordContext) -> None:
+        """Store one transition (the RAISED one creates the alarm row)."""
+        if transition.kind is TransitionKind.RAISED:
+            self._backlog.run(f"alarm {transition.condition} raised",
+                              lambda: self._store_raised(transition, context))
+        else:
+            self._backlog.run(f"alarm {transition.condition} {transition.kind}",
+                              lambda: self._store_step(transition))
+
+    def _store_raised(self, transition: AlarmTransition, context: RecordContext) -> None:
+        spec = CONDITIONS[transition.condition]
+        kind, user_id = _actor(transition)
+        if transition.actor == SYSTEM_ACTOR and spec.source is Source.PUMP:
+            kind = ActorKind.PUMP
+        alarm = stored.Alarm(
+            code=transition.condition,
+            priority=stored.AlarmPriority(transition.priority.value),
+            category=stored.AlarmCategory(spec.category.value),
+            latching=spec.latched,
+            raised_at=transition.at,
+            cause=_clip(f"{spec.what_happened} {transition.detail}".strip(), _TEXT_MAX),
+            infusion_id=context.infusion_id,
+            pump_id=context.pump_id,
+            chair_id=context.chair_id,
+            actor_kind=kind,
+            actor_user_id=user_id,
+        )
+        self._stored_ids[transition.alarm_id] = self._alarms.raise_alarm(alarm)
+
+    def _store_step(self, transition: AlarmTransition) -> None:
+        kind, user_id = _actor(transition)
+        cause = transition.cause
+        self._alarms.record(stored.AlarmTransition(
+            alarm_id=self._stored_ids[transition.alarm_id],
+            kind=stored.AlarmTransitionKind(transition.kind.value),
+            priority=stored.AlarmPriority(transition.priority.value),
+            at=transition.at,
+            cause_code=None if cause is None else cause.code.value,
+            cause="" if cause is None else _clip(cause.text, _TEXT_MAX),
+            detail=_clip(_who(transition, user_id) + transition.detail, _TEXT_MAX),
+            pause_until=transition.pause_until,
+            actor_kind=kind,
+            actor_user_id=user_id,
+        ))
+
+    # -- pump events --------------------------------------------------------------------
+
+    def communication_changed(self, context: RecordContext, *, online: bool,
+                              occurred_at: datetime, detail: str) -> None:
+        """A communication status change (PCD-10): the link went down or came back."""
+        event = InfusionEvent(
+            kind=InfusionEventKind.COMMUNICATION_STATUS_CHANGE,
+            infusion_id=context.infusion_id,
+            pump_id=context.pump_id,
+            occurred_at=occurred_at,
+            pump_online=online,
+            reason_detail=_clip(detail, _EVENT_DETAIL_MAX),
+            actor_kind=ActorKind.STATION,
+            actor_user_id=None,
+        )
+        self._backlog.run(f"communication {'up' if online else 'down'} event",
+                          lambda: self._events.append(event))
+
+    # -- pumps and telemetry ------------------------------------------------------------
+
+    def register_pump(self, info: PumpInfo, port_url: str) -> int | None:
+        """The pump's row id; None (logged) when the database cannot be reached now."""
+        return _looked_up(f"pump {info.serial_number} at {port_url}",
+                          lambda: self.pumps.register(info, port_url))
+
+    def chair_row(self, label: str) -> int | None:
+        return _looked_up(f"chair {label}", lambda: self.pumps.chair_row(label))
+
+    def active_infusion(self, pump_id: int) -> int | None:
+        return _looked_up(f"the infusion of pump {pump_id}",
+                          lambda: self.pumps.active_infusion(pump_id))
+
+    def sample(self, infusion_id: int, sample: Sample) -> None:
+        """Buffer one sample (flushed at most 1 s after the oldest buffered one)."""
+        row = TelemetrySample(infusion_id, sample.at.utc, sample.rate_ml_h, sample.volume_ml,
+                              sample.pressure_mmhg)
+        self._telemetry_write(lambda: self._telemetry.add(row))
+
+    def tick(self) -> None:
+        """Retry waiting writes; flush telemetry that is due."""
+        self._backlog.retry()
+        self._telemetry_write(self._telemetry.flush_if_due)
+
+    def close(self) -> None:
+        """Last attempt at everything buffered (logged if the database still refuses)."""
+        self._backlog.retry()
+        self._telemetry_write(self._telemetry.close)
+        if self._backlog:
+            log.error("%d alarm or event records not stored at close", len(self._backlog))
+
+    def _telemetry_write(self, write: Callable[[], object]) -> None:
+        # The writer keeps what it could not store and tries again a lag period later.
+        try:
+            write()
+        except StorageError as exc:
+            log.error("cannot store telemetry (%d samples waiting): %s",
+                      self._telemetry.pending, exc)
+
+
+def _looked_up(what: str, lookup: Callable[[], int | None]) -> int | None:
+    """A row id, or None (logged) while the database cannot answer: monitoring goes on."""
+    try:
+        return lookup()
+    except StorageError as exc:
+        log.error("cannot look up %s: %s", what, exc)
+        return None
+
+
+def _actor(transition: AlarmTransition) -> tuple[ActorKind, int | None]:
+    if transition.actor == SYSTEM_ACTOR:
+        return ActorKind.STATION, None
+    user_id = int(transition.actor) if transition.actor.isdigit() else None
+    return ActorKind.USER, user_id
+
+
+def _who(transition: AlarmTransition, user_id: int | None) -> str:
+    """A user known only by name (not a users row) is named in the detail."""
+    if transition.actor == SYSTEM_ACTOR or user_id is not None:
+        return ""
+    return f"by {transition.actor}: "
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
