@@ -82,7 +82,7 @@ def measure(backend: str, repeats: int) -> None:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE telemetry_chunks")
     with sessions() as session:
-        ids = list(session.scalars(sa.select(sa.distinct(TelemetryChunk.infusion_id))))
+        ids = list(session.scalars(sa.select(TelemetryChunk.infusion_id).distinct()))
     table, whole = telemetry_bytes(engine, url)
     rng = random.Random(7)
     first_ms = 0.0

@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 import sqlalchemy as sa
-from sqlalchemy import event, exc
+from sqlalchemy import exc
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.persistence.errors import BadDatabaseURLError, storage_errors
+from station.persistence.sqlite_engine import create_sqlite_engine
 
 APP_NAME = "infusion-station"
 ENV_VAR = "INFUSION_STATION_DB"
@@ -68,37 +68,14 @@ def parse_url(url: str) -> URL:
         raise BadDatabaseURLError(f"not a database URL: {url!r}") from err
 
 
-def _on_sqlite_connect(busy_timeout_ms: int) -> Any:
-    def configure(dbapi_conn: Any, _record: Any) -> None:
-        cursor = dbapi_conn.cursor()
-        # WAL lets readers (the UI, reports) run beside the writer; FULL makes each
-        # commit reach the disk, so an event reported stored survives a power cut.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.close()
-
-    return configure
-
-
 def create_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
     """An engine configured for the station (SQLite: WAL, FULL sync, foreign keys)."""
     parsed = parse_url(url)
     with storage_errors(f"cannot open the database {parsed.render_as_string()}"):
         if parsed.get_backend_name() == "sqlite":
-            return _create_sqlite_engine(parsed, busy_timeout_ms)
+            return create_sqlite_engine(parsed, busy_timeout_ms)
         return sa.create_engine(parsed, pool_pre_ping=True)
     raise AssertionError("unreachable")  # pragma: no cover - storage_errors re-raises
-
-
-def _create_sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
-    database = url.database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
-    event.listen(engine, "connect", _on_sqlite_connect(busy_timeout_ms))
-    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -18,7 +18,7 @@ from station.persistence.base import Base
 from station.persistence.errors import storage_errors
 from station.persistence.people import Patient
 from station.persistence.scheduling import Appointment
-from station.persistence.unit_of_work import store_durably
+from station.persistence.unit_of_work import store_durably, write_transaction
 
 RecordT = TypeVar("RecordT", bound=Base)
 
@@ -37,10 +37,8 @@ class Records:
         """Store the changes of a record read earlier; return the stored version."""
         if isinstance(record, AppendOnly):
             raise AppendOnlyError(f"{type(record).__name__} is append-only: UPDATE refused")
-        with storage_errors("cannot save the record"), self._sessions() as session:
-            with session.begin():
-                merged = session.merge(record)
-            return merged
+        with write_transaction(self._sessions, "save the record") as session:
+            return session.merge(record)
 
     def get(self, cls: type[RecordT], record_id: int) -> RecordT | None:
         """The record of ``cls`` with this id, or None."""

@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from station.persistence.database import check_connection, create_engine, resolve_url
 from station.persistence.errors import StorageError, storage_errors
+from station.persistence.sqlite_engine import WRITE_OPTION
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Any fixed number: PostgreSQL advisory lock held while migrating, so that two
+# workstations starting together migrate one after the other.
+_MIGRATION_LOCK_KEY = 0x1F5_0001
+
+
+@contextmanager
+def _migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction for the whole migration, one migrator at a time.
+
+    SQLite: BEGIN IMMEDIATE takes the write lock. PostgreSQL: an advisory lock,
+    so two workstations starting together migrate one after the other.
+    """
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                )
+            yield conn
 
 
 def alembic_config() -> Config:
@@ -40,7 +64,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade_engine(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind ``engine`` up to ``revision``."""
     config = alembic_config()
-    with storage_errors("cannot migrate the database"), engine.begin() as conn:
+    with storage_errors("cannot migrate the database"), _migration_transaction(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 
@@ -48,7 +72,7 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
 def downgrade_engine(engine: Engine, revision: str) -> None:
     """Migrate the database behind ``engine`` down to ``revision`` ("base" empties it)."""
     config = alembic_config()
-    with storage_errors("cannot migrate the database"), engine.begin() as conn:
+    with storage_errors("cannot migrate the database"), _migration_transaction(engine) as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
 

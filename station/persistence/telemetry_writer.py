@@ -22,9 +22,9 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from station.persistence.errors import StorageError, storage_errors
+from station.persistence.errors import StorageError
 from station.persistence.telemetry import TelemetryChunk, TelemetrySample, pack_chunk, to_epoch_us
-from station.persistence.unit_of_work import insist_on_synchronous_commit
+from station.persistence.unit_of_work import write_transaction
 
 # 96 samples of 20 bytes keep a full chunk under PostgreSQL's 2 kB TOAST threshold
 # and let two chunks share a 4 kB SQLite page (120 left 40 % of each page empty).
@@ -149,12 +149,7 @@ class TelemetryWriter:
             return 0
         plan = self._plan()
         try:
-            with (
-                storage_errors("cannot store telemetry"),
-                self._sessions() as session,
-                session.begin(),
-            ):
-                insist_on_synchronous_commit(session)
+            with write_transaction(self._sessions, "store telemetry") as session:
                 fragment_ids = _write(session, plan)
         except StorageError:
             # Retry one lag period later, not on every add: a locked database would

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.persistence.base import Base, IdMixin
 from station.persistence.errors import storage_errors
+from station.persistence.sqlite_engine import WRITE_OPTION
 
 
 def insist_on_synchronous_commit(session: Session) -> None:
@@ -21,10 +23,22 @@ def insist_on_synchronous_commit(session: Session) -> None:
         session.execute(sa.text("SET LOCAL synchronous_commit TO on"))
 
 
+@contextmanager
+def write_transaction(sessions: sessionmaker[Session], what: str) -> Iterator[Session]:
+    """A session in a write transaction that is durable once the block exits.
+
+    On SQLite the write lock is taken at BEGIN; on PostgreSQL the commit waits
+    for the WAL flush. Storage errors are raised as :class:`StorageError`.
+    """
+    with storage_errors(f"cannot {what}"), sessions() as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
+        insist_on_synchronous_commit(session)
+        yield session
+
+
 def store_durably(sessions: sessionmaker[Session], records: Sequence[Base], what: str) -> None:
     """Insert ``records`` in one transaction that is on disk when this returns."""
-    with storage_errors(f"cannot {what}"), sessions() as session, session.begin():
-        insist_on_synchronous_commit(session)
+    with write_transaction(sessions, what) as session:
         session.add_all(records)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -62,3 +64,26 @@ def test_open_database_migrates_and_is_idempotent(db_url: str) -> None:
             assert schema.current_revision(engine) == schema.head_revision()
         finally:
             engine.dispose()
+
+
+def test_two_stations_starting_together_both_end_at_head(db_url: str) -> None:
+    # Two workstations on one server: without serialising, the second CREATE TABLE fails.
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            schema.open_database(db_url).dispose()
+        except BaseException as err:  # reported below; a thread cannot raise into the test
+            errors.append(err)
+
+    threads = [threading.Thread(target=start, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not any(thread.is_alive() for thread in threads), "a start-up hangs"
+    assert errors == []
+    assert _tables(db_url) == set(metadata.tables) | {"alembic_version"}
