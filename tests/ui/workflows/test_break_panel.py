@@ -1,0 +1,91 @@
+"""The whole bathroom break through the panel: real services on SQLite, a real pump."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from pytestqt.qtbot import QtBot
+
+from station.alarms import Priority
+from station.domain.pauses import PauseAlarmLevel
+from station.persistence.delivery import Infusion, InfusionStatus, Pause
+from station.persistence.event_store import EventStore
+from station.persistence.events import InfusionEventKind
+from tests.services.world import World, start_running
+from tests.ui.alarm_fixtures import Chair
+from tests.ui.workflows.conftest import SimPump
+from ui.workflows.break_panel import OVERRUN, BreakPanel
+from ui.workflows.pump_commands import program_and_run
+from ui.workflows.service_runner import ServiceRunner
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+def _running(world: World, sim_pump: SimPump) -> int:
+    infusion_id = start_running(world)
+    program_and_run(sim_pump.poller, 40.0, 500.0)
+    return infusion_id
+
+
+def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
+        qtbot: QtBot, world: World, sim_pump: SimPump, runner: ServiceRunner) -> None:
+    infusion_id = _running(world, sim_pump)
+    assert sim_pump.status()["status"] == "I"
+    chair = Chair()
+    panel = BreakPanel(world.svc, runner, sim_pump.poller, infusion_id,
+                       chair_alarms=chair.alarms, tick_ms=50)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert panel.break_button.isVisible() and not panel.resume_same.isVisible()
+    assert panel.break_button.minimumHeight() >= 44
+
+    world.clock.advance(5)
+    with qtbot.waitSignal(panel.paused, timeout=10000):
+        panel.break_button.click()
+    assert sim_pump.status()["status"] in {"S", "P"}
+    assert "bathroom break" in panel.status.text()
+    assert "NEEDS HELP TO WALK" in panel.walking.text()  # diphenhydramine was given
+    assert "reminder in 10:00" in panel.countdown.text()
+    panel.grab().save(str(SCREENSHOTS / "workflow-break-panel.png"))
+
+    # The library's thresholds: medium at 10 min, high at 20 min; the clock moves, no sleep.
+    levels: list[int] = []
+    panel.overrun_level_changed.connect(levels.append)
+    world.clock.advance(9)
+    panel.refresh()
+    assert "reminder in 1:00" in panel.countdown.text() and chair.alarms.alarm(OVERRUN) is None
+    world.clock.advance(2)
+    with qtbot.waitSignal(panel.overrun_level_changed, timeout=2000):
+        pass  # the panel's own timer notices
+    overrun = chair.alarms.alarm(OVERRUN)
+    assert overrun is not None and overrun.priority is Priority.MEDIUM
+    assert "high alarm in 9:00" in panel.countdown.text()
+    world.clock.advance(10)
+    panel.refresh()
+    assert levels == [PauseAlarmLevel.MEDIUM, PauseAlarmLevel.HIGH]
+    escalated = chair.alarms.alarm(OVERRUN)
+    assert escalated is overrun and escalated.priority.rank == Priority.HIGH.rank
+    panel.grab().save(str(SCREENSHOTS / "workflow-break-panel-overrun.png"))
+
+    with qtbot.waitSignal(panel.resumed, timeout=10000) as resumed:
+        panel.resume_same.click()
+    assert resumed.args == [40.0]
+    assert sim_pump.status()["status"] == "I" and sim_pump.status()["rate_ml_h"] == 40.0
+    assert levels[-1] == PauseAlarmLevel.NONE and chair.alarms.alarm(OVERRUN) is None
+    assert panel.break_button.isVisible() and "running again at 40 mL/h" in panel.message
+
+    with world.sessions() as session:
+        infusion = session.get(Infusion, infusion_id)
+        assert infusion is not None and infusion.status is InfusionStatus.RUNNING
+        pause = session.scalars(sa.select(Pause)).one()
+        assert pause.reason == "bathroom break" and pause.needs_walking_help
+        assert pause.ended_at is not None
+        assert pause.ended_at.replace(tzinfo=None) - pause.started_at.replace(
+            tzinfo=None) == timedelta(minutes=21)
+    kinds = [e.kind for e in EventStore(world.sessions).for_infusion(infusion_id)]
+    assert kinds == [InfusionEventKind.DELIVERY_START, InfusionEventKind.DELIVERY_STOP,
+                     InfusionEventKind.DELIVERY_START]
