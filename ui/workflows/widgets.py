@@ -72,3 +72,10 @@ def mm_ss(span: timedelta) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes}:{secs:02d}"
+
+
+def relabel(button: QPushButton, text: str) -> None:
+    """Change a button's words and keep its shortcut (setText replaces it by a mnemonic)."""
+    shortcut = button.shortcut()
+    button.setText(text)
+    button.setShortcut(shortcut)
