@@ -12,12 +12,14 @@ Run: .venv/bin/python bench/storage_load.py [--backend sqlite|postgresql|both]
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from storage_common import (
     DAY0,
@@ -68,7 +70,19 @@ def stored_samples(sessions: sessionmaker[Session]) -> int:
         return int(session.scalar(sa.select(sa.func.sum(TelemetryChunk.n_samples))) or 0)
 
 
-def measure(backend: str, repeats: int) -> None:
+def _evict_sqlite_file(engine: Engine, url: str) -> None:
+    """Drop the file from the OS page cache and close pooled connections: a cold read."""
+    engine.dispose()
+    path = make_url(url).database or ""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def measure(backend: str, repeats: int, *, cold: bool = False) -> None:
     url = database_url(backend, "bench_10m", fresh=False)
     engine, sessions = open_migrated(url)
     if stored_samples(sessions) != INFUSIONS * SAMPLES_PER_INFUSION:
@@ -89,6 +103,8 @@ def measure(backend: str, repeats: int) -> None:
     times_ms = []
     for i in range(repeats):
         infusion_id = rng.choice(ids)
+        if cold:
+            _evict_sqlite_file(engine, url)
         started = time.perf_counter()
         series = load_series(sessions, infusion_id)
         elapsed = (time.perf_counter() - started) * 1000
@@ -99,8 +115,11 @@ def measure(backend: str, repeats: int) -> None:
             times_ms.append(elapsed)
     engine.dispose()
     q = statistics.quantiles(times_ms, n=20)
+    label = (
+        f"{backend} (cold: file evicted from the OS cache before each load)" if cold else backend
+    )
     print(
-        f"{backend}: {stored_samples_text()} samples, telemetry {table / 2**20:.0f} MiB, "
+        f"{label}: {stored_samples_text()} samples, telemetry {table / 2**20:.0f} MiB, "
         f"database {whole / 2**20:.0f} MiB; load one 6-h infusion ({SAMPLES_PER_INFUSION:,} "
         f"samples): first {first_ms:.1f} ms, then median {statistics.median(times_ms):.1f} ms, "
         f"p95 {q[18]:.1f} ms, max {max(times_ms):.1f} ms over {len(times_ms)} loads"
@@ -119,6 +138,8 @@ def main() -> None:
     print(f"machine: {machine()}")
     for backend in ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]:
         measure(backend, args.repeats)
+        if backend == "sqlite":
+            measure(backend, args.repeats, cold=True)
 
 
 if __name__ == "__main__":
