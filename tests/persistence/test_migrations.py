@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -87,3 +88,28 @@ def test_two_stations_starting_together_both_end_at_head(db_url: str) -> None:
     assert not any(thread.is_alive() for thread in threads), "a start-up hangs"
     assert errors == []
     assert _tables(db_url) == set(metadata.tables) | {"alembic_version"}
+
+
+@pytest.mark.postgres
+def test_telemetry_table_is_vacuumed_after_a_fixed_number_of_dead_rows(pg_schema_url: str) -> None:
+    schema.upgrade(pg_schema_url)
+    assert _telemetry_options(pg_schema_url) == [
+        "autovacuum_vacuum_scale_factor=0",
+        "autovacuum_vacuum_threshold=2000",
+    ]
+    schema.downgrade(pg_schema_url, "0001")
+    assert _telemetry_options(pg_schema_url) == []
+
+
+def _telemetry_options(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            options = conn.execute(
+                sa.text(
+                    "SELECT reloptions FROM pg_class WHERE oid = to_regclass('telemetry_chunks')"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return sorted(options or [])
