@@ -8,6 +8,7 @@ from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from station.domain.refusals import Refused
+from station.domain.timers import Countdown
 
 TOUCH_PX = 48  # above the 44 px minimum for a gloved finger
 
@@ -79,3 +80,13 @@ def relabel(button: QPushButton, text: str) -> None:
     shortcut = button.shortcut()
     button.setText(text)
     button.setShortcut(shortcut)
+
+
+def due_text(what: str, due: Countdown | None, now: datetime, tz: tzinfo) -> str:
+    """"Vital signs due 10:15 (in 14:00)" or "... OVERDUE by 3:00"; never done: "due now"."""
+    if due is None:
+        return f"{what}: none recorded yet, due now"
+    left = due.due_at - now
+    if left <= timedelta(0):
+        return f"{what} OVERDUE since {clock_time(due.due_at, tz)} (by {mm_ss(-left)})"
+    return f"{what} due {clock_time(due.due_at, tz)} (in {mm_ss(left)})"

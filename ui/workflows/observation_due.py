@@ -1,0 +1,90 @@
+"""When vital signs and the site check are due; overdue ones raise their alarm."""
+
+from __future__ import annotations
+
+from datetime import UTC, tzinfo
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from station.alarms import ChairAlarms
+from station.domain.timers import Countdown
+from station.services import StationServices
+from ui.workflows.service_runner import ServiceRunner
+from ui.workflows.widgets import MessageLine, big_label, due_text
+
+VITALS, SITE = "vital_signs_due", "site_check_due"
+
+
+class ObservationDue(QWidget):
+    """Two due times, redrawn on the services' clock; call `reload()` after a recording."""
+
+    due_changed = Signal(str, bool)  # alarm condition name, due now
+
+    def __init__(self, services: StationServices, runner: ServiceRunner, appointment_id: int,
+                 *, chair_alarms: ChairAlarms | None = None, tz: tzinfo = UTC,
+                 tick_ms: int = 1000, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services, self._runner, self._appointment_id = services, runner, appointment_id
+        self._alarms, self._tz = chair_alarms, tz
+        self._due: dict[str, Countdown | None] = {VITALS: None, SITE: None}
+        self._raised: dict[str, bool] = {VITALS: False, SITE: False}
+        self._loaded = False
+        self.vitals = big_label(points=14)
+        self.vitals.setAccessibleName("Vital signs due")
+        self.site = big_label(points=14)
+        self.site.setAccessibleName("Site check due")
+        self._message = MessageLine()
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.vitals)
+        layout.addWidget(self.site)
+        layout.addWidget(self._message)
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self.refresh)
+        self.reload()
+
+    def reload(self) -> None:
+        services, appointment_id = self._services, self._appointment_id
+        self._runner.call(lambda: (services.observations.vitals_due(appointment_id),
+                                   services.observations.site_check_due(appointment_id)),
+                          self._on_loaded, self._message.problem,
+                          doing="read when checks are due")
+
+    def refresh(self) -> None:
+        if not self._loaded:
+            return
+        now = self._services.context.now()
+        self.vitals.setText(due_text("Vital signs", self._due[VITALS], now, self._tz))
+        self.site.setText(due_text("Site check", self._due[SITE], now, self._tz))
+        for name, label in ((VITALS, self.vitals), (SITE, self.site)):
+            countdown = self._due[name]
+            due = countdown is None or countdown.due_at <= now
+            label.setStyleSheet("color: #a00000;" if due else "")
+            if due != self._raised[name]:
+                self._raised[name] = due
+                if self._alarms is not None:
+                    self._alarms.set_condition(name, due)
+                self.due_changed.emit(name, due)
+
+    def _on_loaded(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        self._due[VITALS], self._due[SITE] = result
+        self._loaded = True
+        self.refresh()
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._loaded:
+            self._timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._timer.stop()
+        super().closeEvent(event)
