@@ -17,6 +17,7 @@ from station.persistence.errors import (
     BadDatabaseURLError,
     DatabaseUnavailableError,
     RecordRejectedError,
+    SchemaVersionError,
     StorageError,
 )
 from station.persistence.event_store import EventStore
@@ -36,6 +37,7 @@ __all__ = [
     "NaiveDatetimeError",
     "RecordRejectedError",
     "Records",
+    "SchemaVersionError",
     "StorageError",
     "TelemetrySample",
     "TelemetrySeries",

@@ -20,6 +20,10 @@ class DatabaseUnavailableError(StorageError):
     """The database cannot be reached, is locked by someone else, or refused us."""
 
 
+class SchemaVersionError(StorageError):
+    """The database's schema revision is one this version of the station does not know."""
+
+
 class RecordRejectedError(StorageError):
     """The database refused a record (a constraint or a missing reference)."""
 

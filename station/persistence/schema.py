@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from station.persistence.database import check_connection, create_engine, resolve_url
-from station.persistence.errors import StorageError, storage_errors
+from station.persistence.errors import SchemaVersionError, StorageError, storage_errors
 from station.persistence.sqlite_engine import WRITE_OPTION
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -61,8 +61,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _check_known_revision(engine: Engine) -> None:
+    """Refuse a database migrated by a newer station: its schema is not ours to touch."""
+    found = current_revision(engine)
+    script = ScriptDirectory.from_config(alembic_config())
+    if found is not None and found not in {rev.revision for rev in script.walk_revisions()}:
+        raise SchemaVersionError(
+            f"the database is at schema revision {found!r}, which this version of the "
+            f"station does not know (it knows up to {head_revision()!r}): "
+            "a newer station has migrated it; update this station"
+        )
+
+
 def upgrade_engine(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind ``engine`` up to ``revision``."""
+    _check_known_revision(engine)
     config = alembic_config()
     with storage_errors("cannot migrate the database"), _migration_transaction(engine) as conn:
         config.attributes["connection"] = conn
@@ -71,6 +84,7 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
 
 def downgrade_engine(engine: Engine, revision: str) -> None:
     """Migrate the database behind ``engine`` down to ``revision`` ("base" empties it)."""
+    _check_known_revision(engine)
     config = alembic_config()
     with storage_errors("cannot migrate the database"), _migration_transaction(engine) as conn:
         config.attributes["connection"] = conn

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from station.persistence import schema
 from station.persistence.database import create_engine
+from station.persistence.errors import SchemaVersionError
 from station.persistence.models import metadata
 
 
@@ -113,3 +114,18 @@ def _telemetry_options(url: str) -> list[str]:
     finally:
         engine.dispose()
     return sorted(options or [])
+
+
+def test_a_database_from_a_newer_station_is_refused_and_left_alone(db_url: str) -> None:
+    schema.upgrade(db_url)
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(SchemaVersionError, match=r"'9999'.*update this station"):
+            schema.open_database(db_url)
+        with pytest.raises(SchemaVersionError):
+            schema.downgrade_engine(engine, "base")
+    finally:
+        engine.dispose()
+    assert _tables(db_url) == set(metadata.tables) | {"alembic_version"}
