@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import UTC, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from ui.workflows.pump_commands import PumpCommands
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.widgets import (
     MessageLine,
+    TickingView,
     big_label,
     clock_time,
     mm_ss,
@@ -43,7 +43,7 @@ OVERRUN = "pause_overrun"
 _ALARM_PRIORITY = {PauseAlarmLevel.MEDIUM: Priority.MEDIUM, PauseAlarmLevel.HIGH: Priority.HIGH}
 
 
-class BreakPanel(QWidget):
+class BreakPanel(TickingView):
     """One chair's pause controls: the labelled "Bathroom break" action, timer, resume."""
 
     paused = Signal(object)  # PauseView, once the pump is stopped and the pause stored
@@ -54,15 +54,12 @@ class BreakPanel(QWidget):
                  infusion_id: int, *, chair_alarms: ChairAlarms | None = None,
                  buffer: SeriesBuffer | None = None, tz: tzinfo = UTC, tick_ms: int = 1000,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(tick_ms, parent)
         self._services, self._runner, self._pump = services, runner, pump
         self._infusion_id, self._alarms, self._buffer, self._tz = (
             infusion_id, chair_alarms, buffer, tz)
         self._view: PauseView | None = None
         self._level = PauseAlarmLevel.NONE
-        self._timer = QTimer(self)
-        self._timer.setInterval(tick_ms)
-        self._timer.timeout.connect(self.refresh)
         self._build()
         self._update_mode()
         runner.call(lambda: services.pauses.current(infusion_id), self._on_loaded,
@@ -211,7 +208,7 @@ class BreakPanel(QWidget):
         if self._buffer is not None and self._buffer.pauses and self._buffer.pauses[-1].end is None:
             self._buffer.end_pause(epoch(resumption.resumed_at))
         self._view = None
-        self._timer.stop()
+        self._update_ticking()
         self._set_level(PauseAlarmLevel.NONE)
         self._message.done(f"Pump running again at {say_number(rate)} mL/h "
                            f"after {mm_ss(resumption.duration)}.")
@@ -240,7 +237,7 @@ class BreakPanel(QWidget):
             self.walking.setStyleSheet("")
         self._update_mode()
         self.refresh()
-        self._timer.start()
+        self._update_ticking()
 
     def _set_level(self, level: PauseAlarmLevel) -> None:
         if level is self._level:
@@ -268,15 +265,5 @@ class BreakPanel(QWidget):
                        self.resume_half):
             button.setEnabled(enabled)
 
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().hideEvent(event)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._view is not None:
-            self._timer.start()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().closeEvent(event)
+    def _counting(self) -> bool:
+        return self._view is not None

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, tzinfo
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from station.alarms import ChairAlarms
 from station.domain.timers import Countdown
 from station.services import StationServices
 from ui.workflows.service_runner import ServiceRunner
-from ui.workflows.widgets import MessageLine, big_label, due_text
+from ui.workflows.widgets import MessageLine, TickingView, big_label, due_text
 
 VITALS, SITE = "vital_signs_due", "site_check_due"
 
 
-class ObservationDue(QWidget):
+class ObservationDue(TickingView):
     """Two due times, redrawn on the services' clock; call `reload()` after a recording."""
 
     due_changed = Signal(str, bool)  # alarm condition name, due now
@@ -25,7 +24,7 @@ class ObservationDue(QWidget):
     def __init__(self, services: StationServices, runner: ServiceRunner, appointment_id: int,
                  *, chair_alarms: ChairAlarms | None = None, tz: tzinfo = UTC,
                  tick_ms: int = 1000, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(tick_ms, parent)
         self._services, self._runner, self._appointment_id = services, runner, appointment_id
         self._alarms, self._tz = chair_alarms, tz
         self._due: dict[str, Countdown | None] = {VITALS: None, SITE: None}
@@ -40,9 +39,6 @@ class ObservationDue(QWidget):
         layout.addWidget(self.vitals)
         layout.addWidget(self.site)
         layout.addWidget(self._message)
-        self._timer = QTimer(self)
-        self._timer.setInterval(tick_ms)
-        self._timer.timeout.connect(self.refresh)
         self.reload()
 
     def reload(self) -> None:
@@ -73,18 +69,7 @@ class ObservationDue(QWidget):
         self._due[VITALS], self._due[SITE] = result
         self._loaded = True
         self.refresh()
-        if self.isVisible():
-            self._timer.start()
+        self._update_ticking()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._loaded:
-            self._timer.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().hideEvent(event)
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().closeEvent(event)
+    def _counting(self) -> bool:
+        return self._loaded

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from station.domain.refusals import Refused, say_number
@@ -24,6 +23,7 @@ from ui.workflows.pump_commands import PumpCommands
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.widgets import (
     MessageLine,
+    TickingView,
     big_label,
     clock_time,
     mm_ss,
@@ -35,7 +35,7 @@ from ui.workflows.widgets import (
 EARLY = timedelta(minutes=1)  # the service accepts a step one minute early
 
 
-class TitrationBar(QWidget):
+class TitrationBar(TickingView):
     """Next step and due time always visible; Ctrl+T confirms and sets the pump."""
 
     step_confirmed = Signal(float)  # the new rate, once the pump took it
@@ -43,7 +43,7 @@ class TitrationBar(QWidget):
     def __init__(self, services: StationServices, runner: ServiceRunner, pump: PumpCommands,
                  infusion_id: int, *, buffer: SeriesBuffer | None = None, tz: tzinfo = UTC,
                  tick_ms: int = 1000, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(tick_ms, parent)
         self._services, self._runner, self._pump = services, runner, pump
         self._infusion_id, self._buffer, self._tz = infusion_id, buffer, tz
         self._view: TitrationView | None = None
@@ -65,9 +65,6 @@ class TitrationBar(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self._message)
-        self._timer = QTimer(self)
-        self._timer.setInterval(tick_ms)
-        self._timer.timeout.connect(self.refresh)
         self.reload()
 
     @property
@@ -123,8 +120,7 @@ class TitrationBar(QWidget):
     def _on_view(self, view: object) -> None:
         self._view = view if isinstance(view, TitrationView) else None
         self.refresh()
-        if self.isVisible() and self._view is not None:
-            self._timer.start()
+        self._update_ticking()
 
     def _on_confirmed(self, result: object) -> None:
         if isinstance(result, Refused):
@@ -143,15 +139,5 @@ class TitrationBar(QWidget):
         self._message.problem(text)
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._view is not None:
-            self._timer.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().hideEvent(event)
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().closeEvent(event)
+    def _counting(self) -> bool:
+        return self._view is not None

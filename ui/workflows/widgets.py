@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from station.domain.refusals import Refused
@@ -90,3 +91,40 @@ def due_text(what: str, due: Countdown | None, now: datetime, tz: tzinfo) -> str
     if left <= timedelta(0):
         return f"{what} OVERDUE since {clock_time(due.due_at, tz)} (by {mm_ss(-left)})"
     return f"{what} due {clock_time(due.due_at, tz)} (in {mm_ss(left)})"
+
+
+class TickingView(QWidget):
+    """A view whose own timer calls `refresh()` while it is shown and has something to
+    count; stopped on hide and close, so no timer outlives what it draws.
+    """
+
+    def __init__(self, tick_ms: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self.refresh)
+
+    def refresh(self) -> None:
+        """Redraw from the current state (subclasses)."""
+
+    def _counting(self) -> bool:
+        """Whether there is a countdown to redraw now (subclasses)."""
+        return False
+
+    def _update_ticking(self) -> None:
+        if self.isVisible() and self._counting():
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._update_ticking()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._timer.stop()
+        super().closeEvent(event)
