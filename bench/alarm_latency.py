@@ -56,6 +56,24 @@ class Result:
     latencies_s: list[float] = field(default_factory=list)
     missed: int = 0
     scale: float = 1.0  # pump seconds per real second, for the pump-time column
+    # Where the time went, per trial: the request to the driver's event (pump, link,
+    # driver), the event to the alarm engine's raise (queue, monitoring thread), the
+    # raise to the subscriber (durable storage of the transition, publication).
+    parts: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, sent: float, found: tuple[float, AlarmTransition, ChairUpdate]) -> None:
+        published, raised, update = found
+        self.latencies_s.append(published - sent)
+        if update.event is None:
+            return
+        for name, value in (("to the driver's event", update.event.at.monotonic - sent),
+                            ("event to raise", raised.monotonic_s - update.event.at.monotonic),
+                            ("raise to stored and published", published - raised.monotonic_s)):
+            self.parts.setdefault(name, []).append(value)
+
+    def breakdown(self) -> str:
+        return ", ".join(f"{name} {statistics.median(values) * 1000:.1f} ms"
+                         for name, values in self.parts.items())
 
     def row(self) -> str:
         if not self.latencies_s:
@@ -169,7 +187,7 @@ def stall(trials: int, speed: float, safe: bool) -> Result:
             if found is None:
                 result.missed += 1
                 continue
-            result.latencies_s.append(found[0] - sent)
+            result.add(sent, found)
     return result
 
 
@@ -190,7 +208,7 @@ def lost_link(trials: int, speed: float) -> tuple[Result, Result]:
                 from_reply.missed += 1
             else:
                 at, _raised, update = found
-                from_pull.latencies_s.append(at - sent)
+                from_pull.add(sent, found)
                 last = update.snapshot.latest_sample
                 if last is not None:
                     from_reply.latencies_s.append(at - last.at.monotonic)
@@ -220,7 +238,7 @@ def dislodgement(trials: int, speed: float) -> Result:
             if found is None:
                 result.missed += 1
             else:
-                result.latencies_s.append(found[0] - sent)
+                result.add(sent, found)
             one.reset_when_ended("dislodgement", 120.0)
     return result
 
@@ -262,6 +280,10 @@ def main() -> int:
     print("|---|---|---|---|---|---|")
     for result in results:
         print(result.row())
+    print("\nmedians, where the time goes:")
+    for result in results:
+        if result.parts:
+            print(f"- {result.name}: {result.breakdown()}")
     return 0
 
 

@@ -113,9 +113,11 @@ class ChairMonitor:
             self._held_alarms.append(alarm)
             return
         status = f"A?{alarm.code.value}"
-        if alarm.code is AlarmCode.STALL and self._latest is not None:
-            # Through the detectors too: a stall the occlusion detector had not seen yet
-            # raises `occlusion` as well, so the record says why the pump stopped.
+        if alarm.code is AlarmCode.STALL and self._latest is not None and (
+                self._link is LinkState.UP):
+            # Through the detectors too (with the last sample's values, seen on this
+            # link): a stall the occlusion detector had not seen yet raises `occlusion`
+            # as well, so the record says why the pump stopped.
             self._line.feed(self._line_sample(self._latest, status, alarm.at.monotonic))
         else:
             apply_pump_status(self.alarms, status)
@@ -220,6 +222,7 @@ class ChairMonitor:
             infusion_id=self.context.infusion_id,
             latest_sample=self._latest,
             alarms=tuple(AlarmView.of(a) for a in self.alarms.alarms()),
+            sound_now=self.alarms.sound_now(),
             link_lost_since=self._lost_since,
         )
 

@@ -39,6 +39,7 @@ class ChairSnapshot:
     infusion_id: int | None  # the infusion its telemetry and events are stored under
     latest_sample: Sample | None
     alarms: tuple[AlarmView, ...]  # most urgent first
+    sound_now: Priority | None  # the burst the chair's alarms call for (none: silent)
     link_lost_since: datetime | None  # UTC of the last valid sample before a loss
 
 

@@ -25,7 +25,7 @@ from devices.driver import (
     Stamp,
 )
 from devices.protocol import AlarmCode, ExtendedConditions, Prompt
-from station.alarms import ManualClock, TransitionKind
+from station.alarms import ManualClock, Priority, TransitionKind
 from station.monitoring import ChairMonitor, MonitorRecorder, MonitorSettings, PumpEndpoint
 from station.persistence import create_engine, make_sessionmaker
 from station.persistence.schema import upgrade_engine
@@ -129,6 +129,20 @@ def test_an_outage_is_one_offline_and_one_online_event_with_the_gap(
     assert online.reason_detail == "link up again after 30.0 s without data"
     [alarm] = stored_alarms(sessions, "link_lost")
     assert stored_kinds(sessions, alarm.id) == ["raised", "condition_ended"]
+
+
+def test_a_stall_is_the_pumps_alarm_and_an_occlusion_the_detector_had_not_seen(
+        chair: Chair, sessions: sessionmaker[Session]) -> None:
+    chair.connect()
+    chair.sample()
+    chair.clock.advance(1.0)
+    update = chair.monitor.handle(PumpAlarm(PUMP, chair.stamp(), AlarmCode.STALL,
+                                            AlarmSource.AUTO, acknowledged_at_pump=False))
+
+    assert [(t.condition, t.kind) for t in update.transitions] == [
+        ("pump_stall", TransitionKind.RAISED), ("occlusion", TransitionKind.RAISED)]
+    assert update.snapshot.sound_now is Priority.HIGH
+    assert [a.code for a in stored_alarms(sessions)] == ["pump_stall", "occlusion"]
 
 
 def test_air_in_line_latches_and_low_battery_follows_the_charge(chair: Chair) -> None:

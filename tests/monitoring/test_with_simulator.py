@@ -73,6 +73,7 @@ def check_stall(simulator: Sim, watch: Watch, sessions: sessionmaker[Session]) -
     watched.transition("pump_stall", TransitionKind.CONDITION_ENDED)
     view = next(a for a in watched.service.snapshot("C1").alarms if a.condition == "pump_stall")
     assert view.state == "latched"
+    assert watched.service.snapshot("C1").sound_now is Priority.HIGH
     assert "occlusion" in {a.condition for a in update.snapshot.alarms}
 
     sim.control(op="clear", pump=1, fault="occlusion")
