@@ -19,7 +19,7 @@ SYSTEM_ACTOR = "system"
 
 
 class TransitionKind(StrEnum):
-    """Steps in an alarm's life; the first six match the stored transition kinds."""
+    """Steps in an alarm's life; `station.persistence.alarms.AlarmTransitionKind` matches."""
 
     RAISED = "raised"
     AUDIO_PAUSED = "audio_paused"
@@ -27,10 +27,11 @@ class TransitionKind(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     CONDITION_ENDED = "condition_ended"
     RESET = "reset"
-    # Not (yet) in the stored enum: the services layer must add them.
     ESCALATED = "escalated"  # priority went up (unanswered, or a more urgent source)
     CONDITION_RETURNED = "condition_returned"  # a latched, ended alarm's cause came back
-    CLOSED = "closed"  # a non-latched alarm ended by itself; the alarm is over
+    # Not emitted by the engine (a non-latched alarm's CONDITION_ENDED closes it, a
+    # latched one's RESET does); kept so that the stored kinds match one for one.
+    CLOSED = "closed"
     CAUSE_RECORDED = "cause_recorded"  # a cause added after the alarm closed
 
 
