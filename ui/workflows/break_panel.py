@@ -62,8 +62,13 @@ class BreakPanel(TickingView):
         self._level = PauseAlarmLevel.NONE
         self._build()
         self._update_mode()
-        runner.call(lambda: services.pauses.current(infusion_id), self._on_loaded,
-                    self._message.problem, doing="read the pause")
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the pause again (a side effect may have paused the infusion)."""
+        services, infusion_id = self._services, self._infusion_id
+        self._runner.call(lambda: services.pauses.current(infusion_id), self._on_loaded,
+                          self._message.problem, doing="read the pause")
 
     # -- layout -----------------------------------------------------------------------
 
@@ -183,6 +188,11 @@ class BreakPanel(TickingView):
     def _on_loaded(self, view: object) -> None:
         if isinstance(view, PauseView):
             self._show_pause(view)
+        elif self._view is not None:  # resumed elsewhere
+            self._view = None
+            self._set_level(PauseAlarmLevel.NONE)
+            self._update_mode()
+            self._update_ticking()
 
     def _on_paused(self, result: object) -> None:
         self._set_enabled(True)

@@ -89,3 +89,18 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
     kinds = [e.kind for e in EventStore(world.sessions).for_infusion(infusion_id)]
     assert kinds == [InfusionEventKind.DELIVERY_START, InfusionEventKind.DELIVERY_STOP,
                      InfusionEventKind.DELIVERY_START]
+
+
+def test_without_a_link_to_the_pump_the_nurse_is_told_and_nothing_is_stored(
+        qtbot: QtBot, world: World, sim_pump: SimPump, runner: ServiceRunner) -> None:
+    infusion_id = _running(world, sim_pump)
+    panel = BreakPanel(world.svc, runner, sim_pump.poller, infusion_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    sim_pump.poller.close()  # the cable is out: the command cannot be sent
+    panel.break_button.click()
+    qtbot.waitUntil(lambda: "No link to the pump" in panel.message)
+    assert "Traceback" not in panel.message and panel.break_button.isEnabled()
+    assert world.svc.pauses.current(infusion_id) is None
+    with world.sessions() as session:
+        assert session.scalars(sa.select(Pause)).first() is None
