@@ -103,6 +103,8 @@ class BreakPanel(TickingView):
         self.resume_half = touch_button("Resume at half rate  (Ctrl+H)",
                                         "Resume at half the rate", shortcut="Ctrl+H")
         self.resume_half.clicked.connect(lambda: self.resume(ResumeRate.HALF))
+        for button in (self.resume_same, self.resume_half):
+            button.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self._message = MessageLine()
         other = QHBoxLayout()
         other.addWidget(self.reason)
@@ -178,7 +180,7 @@ class BreakPanel(TickingView):
             ahead = f"OVER TIME (medium alarm) · high alarm in {mm_ss(high.due_at - now)}"
         else:
             ahead = "OVER TIME (high alarm): resume or record why it stays paused"
-        self.countdown.setText(f"Paused for {elapsed} · {ahead}")
+        self.countdown.setText(f"Paused for {elapsed}\n{ahead}")
         self.countdown.setStyleSheet("" if level is PauseAlarmLevel.NONE
                                      else "color: #a00000;")
         self._set_level(level)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from station.alarms import Priority
@@ -50,6 +51,7 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
     assert "bathroom break" in panel.status.text()
     assert "NEEDS HELP TO WALK" in panel.walking.text()  # diphenhydramine was given
     assert "reminder in 10:00" in panel.countdown.text()
+    QApplication.processEvents()  # let the layout take the new texts before the picture
     panel.grab().save(str(SCREENSHOTS / "workflow-break-panel.png"))
 
     # The library's thresholds: medium at 10 min, high at 20 min; the clock moves, no sleep.
@@ -69,6 +71,7 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
     assert levels == [PauseAlarmLevel.MEDIUM, PauseAlarmLevel.HIGH]
     escalated = chair.alarms.alarm(OVERRUN)
     assert escalated is overrun and escalated.priority.rank == Priority.HIGH.rank
+    QApplication.processEvents()
     panel.grab().save(str(SCREENSHOTS / "workflow-break-panel-overrun.png"))
 
     with qtbot.waitSignal(panel.resumed, timeout=10000) as resumed:
