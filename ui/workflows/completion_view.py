@@ -179,6 +179,7 @@ class CompletionView(TickingView):
         if self._alarms is not None:
             self._alarms.set_condition(OBSERVATION_OVER, False)
         self.discharge_button.setVisible(False)
+        self.observation.setText("Discharged: the visit is complete.")
         self._message.done("Discharged.")
         self.discharged.emit(text)
 

@@ -145,6 +145,9 @@ class SideEffectDialog(QDialog):
     def _choice(self, text: str, accessible: str) -> QPushButton:
         button = touch_button(text, accessible)
         button.setCheckable(True)
+        # The choice must be obvious from a step away, not only a slightly darker grey.
+        button.setStyleSheet("QPushButton:checked { background: #0072b2; color: white; "
+                             "font-weight: bold; border: 3px solid black; }")
         return button
 
     def symptom(self) -> Symptom | None:

@@ -47,6 +47,7 @@ class TitrationBar(TickingView):
         self._services, self._runner, self._pump = services, runner, pump
         self._infusion_id, self._buffer, self._tz = infusion_id, buffer, tz
         self._view: TitrationView | None = None
+        self._was_due = False
         self.setAccessibleName("Titration")
         self.now_label = big_label(points=16)
         self.now_label.setAccessibleName("Rate now")
@@ -116,6 +117,9 @@ class TitrationBar(TickingView):
         self.next_label.setStyleSheet("color: #a00000;" if left <= timedelta(0) else "")
         relabel(self.confirm_button, f"Set {say_number(step.rate_ml_h)} mL/h  (Ctrl+T)")
         self.confirm_button.setEnabled(due and not self._runner.busy)
+        if due and not self._was_due:
+            self._message.clear()  # an earlier "not due yet" no longer holds
+        self._was_due = due
 
     def _on_view(self, view: object) -> None:
         self._view = view if isinstance(view, TitrationView) else None

@@ -92,6 +92,7 @@ def test_check_in_to_a_running_recorded_infusion(
     wizard.pump_page.review_button.click()
     qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.start_page)
     assert "Rate 40 mL/h" in wizard.start_page.program.text()
+    wizard.grab().save(str(SCREENSHOTS / "workflow-checkin-start.png"))
     assert sim_pump.status()["status"] != "I"
     with qtbot.waitSignal(wizard.started, timeout=10000) as started:
         wizard.start_page.start_button.click()

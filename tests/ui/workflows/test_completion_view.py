@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from station.persistence.scheduling import Appointment, AppointmentStatus
@@ -11,6 +14,8 @@ from tests.ui.workflows.conftest import SimPump
 from ui.workflows.completion_view import OBSERVATION_OVER, CompletionView
 from ui.workflows.pump_commands import program_and_run
 from ui.workflows.service_runner import ServiceRunner
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def test_end_short_observe_and_discharge_with_a_summary(
@@ -49,6 +54,9 @@ def test_end_short_observe_and_discharge_with_a_summary(
     assert "MRN-1" in summary and "20 of 500 mL given" in summary
     assert "Ended short: patient asked to stop" in summary and "discharged 10:00" in summary
     assert chair.alarms.alarm(OBSERVATION_OVER) is None
+    view.resize(1000, 600)
+    QApplication.processEvents()
+    view.grab().save(str(SCREENSHOTS / "workflow-completion.png"))
     with world.sessions() as session:
         appointment = session.get(Appointment, world.appointment_id)
         assert appointment is not None and appointment.status is AppointmentStatus.COMPLETED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +17,8 @@ from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.side_effect_dialog import TOLD_ABOUT, SideEffectDialog
 
 DRUG = "ocrelizumab-later"
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def _dialog(qtbot: QtBot, world: World, runner: ServiceRunner, sim_pump: SimPump,
@@ -48,6 +52,10 @@ def test_grade_2_headache_slow_to_half_in_one_step_reaches_the_pump(
     dialog.grades.button(int(ReactionGrade.MODERATE)).click()
     assert "interrupt the infusion or halve the rate" in dialog.suggestion.text()
     assert dialog.apply_button.text().startswith("Slow to half (suggested)")
+    dialog.resize(1000, 640)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.grab().save(str(SCREENSHOTS / "workflow-side-effect.png"))
     world.clock.advance(10)
     with qtbot.waitSignal(dialog.recorded, timeout=10000) as recorded:
         dialog.apply_button.click()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -12,6 +14,8 @@ from ui.models.series_buffer import MarkerKind, SeriesBuffer
 from ui.workflows.pump_commands import program_and_run
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.titration_bar import TitrationBar
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def test_a_confirmed_step_sets_the_pump_and_marks_the_plot(
@@ -38,6 +42,8 @@ def test_a_confirmed_step_sets_the_pump_and_marks_the_plot(
     world.clock.advance(10)
     bar.refresh()
     assert bar.confirm_button.isEnabled() and "DUE NOW" in bar.next_label.text()
+    bar.resize(1200, 140)
+    bar.grab().save(str(SCREENSHOTS / "workflow-titration-bar.png"))
     with qtbot.waitSignal(bar.step_confirmed, timeout=10000) as confirmed:
         QTest.keyClick(bar, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # the shortcut
     assert confirmed.args == [80.0], bar.message
