@@ -33,10 +33,24 @@ class InfusionStatus(enum.Enum):
     ABORTED = "aborted"
 
 
+# Backs the pump row lock of the services: at most one running or paused infusion per
+# pump, whatever a second station or process does at the same moment.
+ACTIVE_ON_PUMP = "status IN ('running', 'paused')"
+
+
 class Infusion(IdMixin, Base):
-    """One administration of an order on one pump."""
+    """One administration of an order on one pump, with the program the pump was sent.
+
+    ``titrated`` says whether the drug's titration protocol sets the rate (no fixed rate
+    in the order or given at the start); ``patient_weight_kg`` is the weight the program
+    used. ``observation_ends_at`` and ``shortfall_reason`` are set at completion.
+    """
 
     __tablename__ = "infusions"
+    __table_args__ = (
+        sa.Index("uq_infusions_active_pump", "pump_id", unique=True,
+                 sqlite_where=sa.text(ACTIVE_ON_PUMP), postgresql_where=sa.text(ACTIVE_ON_PUMP)),
+    )
 
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     appointment_id: Mapped[int] = mapped_column(sa.ForeignKey("appointments.id"), index=True)
@@ -47,12 +61,37 @@ class Infusion(IdMixin, Base):
     status: Mapped[InfusionStatus] = mapped_column(
         enum_column(InfusionStatus), default=InfusionStatus.PLANNED
     )
+    rate_ml_h: Mapped[float | None]
+    vtbi_ml: Mapped[float | None]
+    library_version: Mapped[str | None] = mapped_column(sa.String(64))
+    patient_weight_kg: Mapped[float | None]
+    titrated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    observation_ends_at: Mapped[datetime | None]
+    shortfall_reason: Mapped[str] = mapped_column(sa.String(200), default="",
+                                                  server_default="")
     order: Mapped[Order] = relationship(lazy="joined")
     appointment: Mapped[Appointment] = relationship(lazy="joined")
     pump: Mapped[Pump | None] = relationship(lazy="joined")
     segments: Mapped[list[DeliverySegment]] = relationship(
         back_populates="infusion", order_by="DeliverySegment.seq", lazy="selectin"
     )
+
+
+class SoftLimitOverride(IdMixin, Base):
+    """A soft limit of the drug library crossed at programming, and the nurse's reason."""
+
+    __tablename__ = "soft_limit_overrides"
+
+    infusion_id: Mapped[int] = mapped_column(sa.ForeignKey("infusions.id"), index=True)
+    at: Mapped[datetime]
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    drug: Mapped[str] = mapped_column(sa.String(128))
+    zone: Mapped[str] = mapped_column(sa.String(32))  # above / below, as the library says
+    value: Mapped[float]  # the programmed value, in the limit's unit
+    limit: Mapped[float]
+    reason: Mapped[str] = mapped_column(sa.String(500))
 
 
 class DeliverySegment(IdMixin, Base):
@@ -83,3 +122,32 @@ class Pause(IdMixin, Base):
     needs_walking_help: Mapped[bool] = mapped_column(default=False)
     started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    rate_before_ml_h: Mapped[float | None]
+    # Set on resuming: "same rate" / "half rate", the rate it resumed at, and whether
+    # the pause was for a reaction (a titrated drug then holds the halved rate).
+    resume_mode: Mapped[str | None] = mapped_column(sa.String(16))
+    resumed_rate_ml_h: Mapped[float | None]
+    resumed_after_reaction: Mapped[bool] = mapped_column(default=False,
+                                                         server_default=sa.false())
+
+
+class TitrationChangeKind(enum.Enum):
+    """Why a titrated infusion's rate changed while running."""
+
+    STEP_CONFIRMED = "step_confirmed"  # the nurse set the pump to the next step
+    RATE_HALVED = "rate_halved"  # halved for a side effect (the rate is then held)
+
+
+class TitrationStep(IdMixin, Base):
+    """A confirmed titration step or a halving of a titrated infusion, in order."""
+
+    __tablename__ = "titration_steps"
+
+    infusion_id: Mapped[int] = mapped_column(sa.ForeignKey("infusions.id"), index=True)
+    kind: Mapped[TitrationChangeKind] = mapped_column(enum_column(TitrationChangeKind))
+    at: Mapped[datetime]
+    step: Mapped[int | None]  # the protocol step number (confirmed steps)
+    rate_ml_h: Mapped[float]
+    vitals_taken_at: Mapped[datetime | None]
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from station.persistence import (
     alarms,
     audit,
+    checklist,
     delivery,
     events,
     observations,
@@ -20,6 +21,7 @@ MODEL_MODULES = (
     scheduling,
     orders,
     delivery,
+    checklist,
     observations,
     events,
     alarms,

@@ -41,20 +41,40 @@ class SideEffectKind(enum.Enum):
     MUSCLE_STIFFNESS = "muscle_stiffness"
     SITE_ITCHINESS = "site_itchiness"
     HEADACHE = "headache"
+    FLUSHING = "flushing"
+    RASH = "rash"
+    CHILLS = "chills"
+    FEVER = "fever"
+    CHEST_TIGHTNESS = "chest_tightness"
+    SHORTNESS_OF_BREATH = "shortness_of_breath"
+    # Written before migration 0003 for the six symptoms above; not written any more.
     INFUSION_REACTION = "infusion_reaction"
     OTHER = "other"
 
 
 class SideEffect(ObservationMixin, Base):
-    """A side effect or reaction, graded with CTCAE 1-5, and what was done."""
+    """A side effect or reaction, graded with CTCAE 1-5, and what was done.
+
+    ``rate_ml_h`` is the pump rate at onset. The latest reassessment is kept in
+    ``reassessed_at`` / ``reassessed_grade`` (grade NULL with a time: resolved).
+    """
 
     __tablename__ = "side_effects"
-    __table_args__ = (sa.CheckConstraint("ctcae_grade BETWEEN 1 AND 5", name="ctcae_grade"),)
+    __table_args__ = (
+        sa.CheckConstraint("ctcae_grade BETWEEN 1 AND 5", name="ctcae_grade"),
+        sa.CheckConstraint("reassessed_grade BETWEEN 1 AND 5", name="reassessed_grade"),
+    )
 
     kind: Mapped[SideEffectKind] = mapped_column(enum_column(SideEffectKind))
     ctcae_grade: Mapped[int]
     action_taken: Mapped[str] = mapped_column(sa.String(200), default="")
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    other_text: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    rate_ml_h: Mapped[float | None]
+    suggested_action: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    deviation_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    reassessed_at: Mapped[datetime | None]
+    reassessed_grade: Mapped[int | None]
 
 
 class SiteAssessment(ObservationMixin, Base):
@@ -70,4 +90,6 @@ class SiteAssessment(ObservationMixin, Base):
     extent_cm: Mapped[float | None]
     phlebitis_signs: Mapped[bool] = mapped_column(default=False)
     dislodged: Mapped[bool] = mapped_column(default=False)
+    # Rows from before migration 0003 read as False: nothing is assumed about them.
+    dressing_intact: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     note: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -21,9 +21,16 @@ class VascularAccess(enum.Enum):
 
 
 class Order(IdMixin, Base):
-    """A physician's infusion order for one appointment."""
+    """A physician's infusion order for one appointment.
+
+    ``rate``/``rate_unit`` are set for fixed-rate orders (NULL: the drug's titration
+    protocol gives the rate); ``patient_weight_kg`` is needed for per-kg rates.
+    """
 
     __tablename__ = "orders"
+    __table_args__ = (
+        sa.CheckConstraint("(rate IS NULL) = (rate_unit IS NULL)", name="rate_with_unit"),
+    )
 
     patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
     appointment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("appointments.id"), index=True)
@@ -42,6 +49,13 @@ class Order(IdMixin, Base):
     titration_protocol: Mapped[str] = mapped_column(sa.String(64))
     observation_min: Mapped[int]
     site_check_interval_min: Mapped[int]
+    # A library rate unit as spelled there ("mL/h", "mL/kg/min"); services convert.
+    rate: Mapped[float | None]
+    rate_unit: Mapped[str | None] = mapped_column(sa.String(16))
+    patient_weight_kg: Mapped[float | None]
+    # Pharmacist or physician verification; NULL until verified.
+    verified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     patient: Mapped[Patient] = relationship(lazy="joined")
     appointment: Mapped[Appointment | None] = relationship(lazy="joined")
     premedications: Mapped[list[PreMedication]] = relationship(

@@ -29,15 +29,44 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
 
     SQLite: BEGIN IMMEDIATE takes the write lock. PostgreSQL: an advisory lock,
     so two workstations starting together migrate one after the other.
+
+    SQLite batch migrations copy a table, drop it and rename the copy; with foreign
+    keys enforced the drop fails while other rows reference it. As SQLite's manual
+    prescribes, enforcement is off for the migration (it cannot change inside a
+    transaction), every key is checked before the commit, and it is on again after.
     """
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(
-                    sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
-                )
-            yield conn
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(conn, enforce=False)
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                        {"key": _MIGRATION_LOCK_KEY},
+                    )
+                yield conn
+                if sqlite:
+                    _check_sqlite_foreign_keys(conn)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(conn, enforce=True)
+
+
+def _sqlite_foreign_keys(conn: Connection, *, enforce: bool) -> None:
+    # On the driver's connection: through SQLAlchemy it would open a transaction first.
+    conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+        f"PRAGMA foreign_keys={'ON' if enforce else 'OFF'}"
+    )
+
+
+def _check_sqlite_foreign_keys(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise StorageError(f"migration left rows with broken references in {', '.join(tables)}")
 
 
 def alembic_config() -> Config:
