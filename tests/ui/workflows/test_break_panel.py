@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -107,3 +109,24 @@ def test_without_a_link_to_the_pump_the_nurse_is_told_and_nothing_is_stored(
     assert world.svc.pauses.current(infusion_id) is None
     with world.sessions() as session:
         assert session.scalars(sa.select(Pause)).first() is None
+
+
+def test_resume_at_half_restarts_the_pump_at_the_rate_the_record_says(
+        qtbot: QtBot, world: World, sim_pump: SimPump, runner: ServiceRunner) -> None:
+    infusion_id = start_running(world)
+    program_and_run(sim_pump.poller, 40.0, 500.0)
+    panel = BreakPanel(world.svc, runner, sim_pump.poller, infusion_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    world.clock.advance(5)
+    with qtbot.waitSignal(panel.paused, timeout=10000):
+        panel.break_button.click()
+    world.clock.advance(4)
+    with qtbot.waitSignal(panel.resumed, timeout=10000) as resumed:
+        QTest.keyClick(panel, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    rate = resumed.args[0]
+    assert rate == 20.0  # half of 40 mL/h
+    assert sim_pump.status()["status"] == "I" and sim_pump.status()["rate_ml_h"] == rate
+    [start] = [e for e in EventStore(world.sessions).for_infusion(infusion_id)
+               if e.kind is InfusionEventKind.DELIVERY_START][-1:]
+    assert start.rate_ml_h == rate

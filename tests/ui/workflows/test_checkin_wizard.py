@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from station.domain.checklist import PatientIdentifier
 from station.domain.site_assessment import InfiltrationGrade
 from station.persistence.delivery import Infusion, InfusionStatus
-from station.persistence.people import Patient
-from tests.services.world import NINE, NORMAL_VITALS, World, add_patient_booking
+from tests.services.test_checkin import Mutation, authorisation_expired, dose_missing, walk_in
+from tests.services.world import NINE, NORMAL_VITALS, World, add_patient_booking, snapshot
 from tests.ui.workflows.conftest import SimPump
 from ui.workflows.checkin_wizard import CheckInWizard, PumpChoice
 from ui.workflows.service_runner import ServiceRunner
@@ -47,19 +48,28 @@ def _find_and_identify(qtbot: QtBot, wizard: CheckInWizard, mrn: str) -> None:
     qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.checklist_page)
 
 
-def test_a_walk_in_is_turned_away_with_every_reason_in_large_words(
-        qtbot: QtBot, world: World, wizard: CheckInWizard) -> None:
-    world.add(Patient(mrn="MRN-W", family_name="Walk", given_name="In",
-                      date_of_birth=date(1990, 3, 3)))
-    wizard.find_page.mrn.setText("MRN-W")
+@pytest.mark.parametrize(("mutate", "said"), [
+    (walk_in, "no infusion booked for you today"),
+    (authorisation_expired, "ended on 23 November 2026"),
+    (dose_missing, "not been prepared"),
+], ids=["walk-in", "authorisation expired", "dose not prepared"])
+def test_a_patient_who_cannot_start_is_turned_away_in_large_words(
+        qtbot: QtBot, world: World, wizard: CheckInWizard, mutate: Mutation,
+        said: str) -> None:
+    with world.sessions() as session, session.begin():
+        mrn = mutate(world, session)
+    before = snapshot(world.sessions)
+    wizard.find_page.mrn.setText(mrn)
     with qtbot.waitSignal(wizard.refused, timeout=5000) as refused:
-        wizard.find_page.find_button.click()
+        QTest.keyClick(wizard.find_page.mrn, Qt.Key.Key_Return)  # a scanner ends with Enter
     text = refused.args[0]
-    assert text.startswith("Do not start.") and "no infusion booked for you today" in text
-    assert "authorisation" in text and wizard.find_page.result.text() == text
+    assert text.startswith("Do not start.") and said in text
+    assert wizard.find_page.result.text() == text
     assert wizard.find_page.result.font().pointSize() >= 20
     assert wizard.pages.currentWidget() is wizard.find_page
-    wizard.grab().save(str(SCREENSHOTS / "workflow-checkin-refusal.png"))
+    assert snapshot(world.sessions) == before  # not checked in, not seated
+    if mutate is walk_in:
+        wizard.grab().save(str(SCREENSHOTS / "workflow-checkin-refusal.png"))
     wizard.find_page.again_button.click()
     assert wizard.find_page.mrn.text() == "" and wizard.find_page.result.text() == ""
 
