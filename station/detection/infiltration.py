@@ -13,7 +13,7 @@ pressure level against the volume infused, not against time, within one flow seg
   `slope_min_mmhg_per_ml`, `z_min` standard errors above zero, the rise at least
   `rise_min_mmhg`, and the line fits clearly better than a step (two flat levels):
   a posture change is a step, an infiltration a ramp in volume.
-It clears when a later full window shows no creep (a new site, a new cannula).
+It clears when the pump stops (a new site needs the flow stopped).
 """
 
 from __future__ import annotations
@@ -106,6 +106,10 @@ class InfiltrationDetector:
         p = sample.pressure_mmhg
         if baseline.segment_changed:
             self._restart(sample.rate_ml_h, baseline.last_interval_s)
+            if not sample.infusing:
+                # Re-siting the cannula needs the pump stopped: only then can the
+                # condition be over. Judging the slope instead made it flap.
+                self.present = False
         if p is None or not sample.infusing or not baseline.settled:
             return self.present
         self._level.push(sample.time_s, p)
@@ -135,9 +139,6 @@ class InfiltrationDetector:
         s = self.settings
         pts = list(self._points)
         if self.present:
-            recent = pts[-s.points:]
-            if len(recent) >= s.points // 2 and _fit(recent)[0] < 0.3 * s.slope_min_mmhg_per_ml:
-                self.present = False
             return
         # Judge the climb since the lowest level of the series: after the drop an
         # infiltration starts with, or after a posture step down.

@@ -100,3 +100,17 @@ def test_samples_without_pressure_are_harmless() -> None:
     detectors = LineDetectors()
     for sample in samples:
         assert not any(detectors.update(sample).values())
+
+
+def test_infiltration_stays_raised_while_it_goes_on_and_ends_when_the_pump_stops() -> None:
+    def status(t: float) -> str:
+        return "P" if t >= 9000 else "I"
+
+    samples = line_trace(9100, 1.0, 120, status_at=status,
+                         shapes=(creep_in_volume(1800, 5.0, 0.5),))
+    results = run(samples, "infiltration")
+    raised = first_raise(results)
+    assert raised is not None
+    after = [present for t, present in results if raised <= t < 9000]
+    assert all(after)
+    assert results[-1] == (9100.0, False)
