@@ -88,9 +88,10 @@ class SoftLimitOverride(IdMixin, Base):
     at: Mapped[datetime]
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     drug: Mapped[str] = mapped_column(sa.String(128))
-    zone: Mapped[str] = mapped_column(sa.String(32))  # above / below, as the library says
-    value: Mapped[float]  # the programmed value, in the limit's unit
+    zone: Mapped[str] = mapped_column(sa.String(32))  # e.g. "above the soft maximum"
+    value: Mapped[float]  # the programmed rate, in the limit's unit
     limit: Mapped[float]
+    unit: Mapped[str] = mapped_column(sa.String(16))  # the library's rate unit, e.g. "mL/h"
     reason: Mapped[str] = mapped_column(sa.String(500))
 
 

@@ -1,8 +1,4 @@
-"""Vital signs and site checks: domain values to stored rows and back.
-
-The site-assessment table has no dressing column yet: whether the dressing was intact
-is kept in the ``site.assessed`` audit entry of the row and read back from it.
-"""
+"""Vital signs and site checks: domain values to stored rows and back."""
 
 from __future__ import annotations
 
@@ -14,7 +10,7 @@ from station.domain.vital_signs import VitalSign, VitalSignsRecord
 from station.persistence import observations as rows
 from station.services.context import ServiceContext
 from station.services.lookups import user_name
-from station.services.store import audit, facts
+from station.services.store import audit
 
 SITE_ASSESSED = "site.assessed"
 
@@ -61,12 +57,12 @@ def store_site(
     session: Session, ctx: ServiceContext, assessment: SiteAssessment, *,
     appointment_id: int, infusion_id: int | None, site: str,
 ) -> rows.SiteAssessment:
-    """Add the row of an accepted site check and the audit entry that holds the dressing."""
+    """Add the row of an accepted site check and its audit entry."""
     row = rows.SiteAssessment(
         appointment_id=appointment_id, infusion_id=infusion_id,
         observed_at=assessment.assessed_at, recorded_by_id=ctx.actor.user_id, site=site[:64],
         infiltration_grade=int(assessment.grade), extent_cm=assessment.extent_cm,
-        note=assessment.note[:500],
+        dressing_intact=assessment.dressing_intact, note=assessment.note[:500],
     )
     session.add(row)
     session.flush()
@@ -77,13 +73,10 @@ def store_site(
 
 
 def site_assessment(session: Session, row: rows.SiteAssessment) -> SiteAssessment:
-    """A stored site check as the domain's value (dressing from its audit entry)."""
-    found = facts(session, row, SITE_ASSESSED)
-    # A row written without the service has no entry: assume nothing about the dressing.
-    intact = bool(found[-1][1].get("dressing_intact", False)) if found else False
+    """A stored site check as the domain's value."""
     return SiteAssessment(row.observed_at, user_name(session, row.recorded_by_id),
                           InfiltrationGrade(row.infiltration_grade), row.extent_cm or 0.0,
-                          intact, row.note)
+                          row.dressing_intact, row.note)
 
 
 def latest_site(session: Session, appointment_id: int) -> rows.SiteAssessment | None:

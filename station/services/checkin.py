@@ -1,7 +1,8 @@
 """Check-in at the desk: the clinic's rules (station.domain.checkin) against stored facts.
 
-The order's verification has no column yet; it is recorded by :meth:`verify_order` in
-the audit log (``order.verified``) and read back from there (docs/services.md).
+The order's verification is stored on the order (``verified_at``, ``verified_by_id``)
+by :meth:`CheckInService.verify_order`, which also writes the ``order.verified`` audit
+entry.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from station.persistence.scheduling import (
 from station.services.appointment_status import move, transition_refusal
 from station.services.context import ServiceContext
 from station.services.errors import NotFoundError
-from station.services.store import audit, facts, writing
+from station.services.store import audit, writing
 
 ORDER_VERIFIED = "order.verified"
 _GONE = (AppointmentStatus.NO_SHOW,)
@@ -79,9 +80,9 @@ def _dose(session: Session, order: Order | None) -> rules.PreparedDose | None:
                                                           stored.beyond_use_at)
 
 
-def order_verified(session: Session, order: Order | None) -> bool:
-    """Whether a pharmacist or physician verified the order (audit fact, see module doc)."""
-    return order is not None and bool(facts(session, order, ORDER_VERIFIED))
+def order_verified(order: Order | None) -> bool:
+    """Whether a pharmacist or physician verified the order."""
+    return order is not None and order.verified_at is not None
 
 
 class CheckInService:
@@ -96,6 +97,7 @@ class CheckInService:
             order = session.get(Order, order_id)
             if order is None:
                 raise NotFoundError("order", order_id)
+            order.verified_at, order.verified_by_id = self._ctx.now(), self._ctx.actor.user_id
             audit(session, self._ctx, ORDER_VERIFIED, order, {"by": self._ctx.actor.name})
 
     def gather_facts(
@@ -117,7 +119,7 @@ class CheckInService:
             referral_verified=referral is not None,
             authorisation=_authorisation(session, patient),
             dose=_dose(session, order),
-            order_verified=order_verified(session, order),
+            order_verified=order_verified(order),
         ), appointment
 
     def check_in(self, patient_mrn: str) -> Result[Appointment]:

@@ -1,15 +1,16 @@
 """Pre-infusion checklist at the chair: identifiers, reviews, pre-medications given.
 
 Vital signs and the site check are recorded through :class:`ObservationService` (their
-own tables); the other items have no table yet and are kept as audit entries of the
-appointment (``checklist.*``), read back by :func:`current_checklist`.
+own tables); sign-offs go to ``checklist_items`` and pre-medications given to
+``premedications_given``, each with a ``checklist.*`` audit entry of the appointment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from station.domain.checklist import (
@@ -22,6 +23,8 @@ from station.domain.checklist import (
 from station.domain.drug_library import Premedication
 from station.domain.refusals import Refusal, Refused, Result, decide
 from station.domain.timers import in_future
+from station.persistence.base import Base
+from station.persistence.checklist import ChecklistItem, ChecklistItemKind, PremedicationGiven
 from station.persistence.scheduling import Appointment
 from station.services.bedside_records import latest_site, latest_vitals, site_assessment
 from station.services.bedside_records import vitals_record as to_vitals
@@ -29,7 +32,7 @@ from station.services.checkin import order_of
 from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
 from station.services.lookups import get, user_name
-from station.services.store import audit, facts, from_iso, iso, reading, writing
+from station.services.store import audit, iso, reading, writing
 
 IDENTIFIERS = "checklist.identifiers_confirmed"
 MEDICATIONS = "checklist.medication_list_reviewed"
@@ -37,29 +40,42 @@ ALLERGIES = "checklist.allergies_reviewed"
 PREMEDICATION = "checklist.premedication_given"
 
 
+_KINDS = {
+    IDENTIFIERS: ChecklistItemKind.IDENTIFIERS_CONFIRMED,
+    MEDICATIONS: ChecklistItemKind.MEDICATION_LIST_REVIEWED,
+    ALLERGIES: ChecklistItemKind.ALLERGIES_REVIEWED,
+}
+
+
 def current_checklist(session: Session, appointment: Appointment) -> PreInfusionChecklist:
-    """The checklist as stored for ``appointment`` (latest entry of each item)."""
-    identifiers: frozenset[PatientIdentifier] = frozenset()
-    reviews: dict[str, Signoff] = {}
-    given: list[GivenPremedication] = []
-    for entry, detail in facts(session, appointment, IDENTIFIERS, MEDICATIONS, ALLERGIES,
-                               PREMEDICATION):
-        by = user_name(session, entry.actor_user_id)
-        if entry.action == IDENTIFIERS:
-            identifiers = frozenset(PatientIdentifier(i) for i in detail["identifiers"])
-        elif entry.action == PREMEDICATION:
-            given.append(GivenPremedication(detail["name"], from_iso(detail["given_at"]), by,
-                                            detail.get("dose", "")))
-        else:
-            reviews[entry.action] = Signoff(by, entry.at)
+    """The checklist as stored for ``appointment`` (latest sign-off of each item)."""
+    latest: dict[ChecklistItemKind, ChecklistItem] = {}
+    for item in session.scalars(sa.select(ChecklistItem)
+                                .where(ChecklistItem.appointment_id == appointment.id)
+                                .order_by(ChecklistItem.id)):
+        latest[item.kind] = item
+    named = latest.get(ChecklistItemKind.IDENTIFIERS_CONFIRMED)
+    identifiers = frozenset(PatientIdentifier(i) for i in named.identifiers.split(",")
+                            if i) if named is not None else frozenset()
+    given = tuple(GivenPremedication(g.name, g.given_at, user_name(session, g.given_by_id), g.dose)
+                  for g in session.scalars(sa.select(PremedicationGiven)
+                                           .where(PremedicationGiven.appointment_id
+                                                  == appointment.id)
+                                           .order_by(PremedicationGiven.id)))
+
+    def signoff(kind: ChecklistItemKind) -> Signoff | None:
+        item = latest.get(kind)
+        return None if item is None else Signoff(user_name(session, item.signed_by_id),
+                                                 item.signed_at)
+
     vitals = latest_vitals(session, appointment.id)
     site = latest_site(session, appointment.id)
     return PreInfusionChecklist(
         identifiers_confirmed=identifiers,
-        medication_list_reviewed=reviews.get(MEDICATIONS),
-        allergies_reviewed=reviews.get(ALLERGIES),
+        medication_list_reviewed=signoff(ChecklistItemKind.MEDICATION_LIST_REVIEWED),
+        allergies_reviewed=signoff(ChecklistItemKind.ALLERGIES_REVIEWED),
         baseline_vitals=to_vitals(session, vitals) if vitals is not None else None,
-        premedications_given=tuple(given),
+        premedications_given=given,
         site_assessment=site_assessment(session, site) if site is not None else None,
     )
 
@@ -92,33 +108,39 @@ class ChecklistService:
         self, appointment_id: int, identifiers: Iterable[PatientIdentifier]
     ) -> PreInfusionChecklist:
         """Record which patient identifiers the nurse confirmed (replaces earlier ones)."""
-        chosen = sorted({PatientIdentifier(i) for i in identifiers})
-        return self._record(appointment_id, IDENTIFIERS, {"identifiers": [str(i) for i in chosen]})
+        chosen = [str(i) for i in sorted({PatientIdentifier(i) for i in identifiers})]
+        return self._record(appointment_id, IDENTIFIERS, {"identifiers": chosen},
+                            lambda a: self._signoff(a, IDENTIFIERS, ",".join(chosen)))
 
     def review_medication_list(self, appointment_id: int) -> PreInfusionChecklist:
         """The acting user reviewed the medication list for interactions."""
-        return self._record(appointment_id, MEDICATIONS, {})
+        return self._record(appointment_id, MEDICATIONS, {},
+                            lambda a: self._signoff(a, MEDICATIONS))
 
     def review_allergies(self, appointment_id: int) -> PreInfusionChecklist:
         """The acting user reviewed the allergies."""
-        return self._record(appointment_id, ALLERGIES, {})
+        return self._record(appointment_id, ALLERGIES, {}, lambda a: self._signoff(a, ALLERGIES))
 
     def give_premedication(
         self, appointment_id: int, name: str, *, given_at: datetime, dose: str = ""
     ) -> Result[PreInfusionChecklist]:
         """Record a pre-medication given, with its time (refused when blank or in the future)."""
+        ctx = self._ctx
         refusals = []
         if not name.strip():
             refusals.append(Refusal(ServiceRefusal.PREMEDICATION_NAME,
                                     "Name the pre-medication given."))
-        if in_future(given_at, self._ctx.now()):
+        if in_future(given_at, ctx.now()):
             refusals.append(Refusal(ServiceRefusal.TIME_IN_FUTURE,
                                     "The time given is in the future; check it."))
         if refusals:
             return Refused(tuple(refusals))
-        return decide(self._record(appointment_id, PREMEDICATION,
-                                   {"name": name.strip(), "dose": dose.strip(),
-                                    "given_at": iso(given_at)}), [])
+        name, dose = name.strip()[:128], dose.strip()[:64]
+        return decide(self._record(
+            appointment_id, PREMEDICATION, {"name": name, "dose": dose, "given_at": iso(given_at)},
+            lambda a: PremedicationGiven(appointment_id=a.id, name=name, dose=dose,
+                                         given_at=given_at, recorded_at=ctx.now(),
+                                         given_by_id=ctx.actor.user_id)), [])
 
     def checklist(self, appointment_id: int) -> PreInfusionChecklist:
         """The checklist as stored."""
@@ -132,10 +154,17 @@ class ChecklistService:
             due = premedications_due(self._ctx, session, appointment)
             return checklist_gaps(current_checklist(session, appointment), due, self._ctx.now())
 
-    def _record(self, appointment_id: int, action: str, detail: dict[str, object]
-                ) -> PreInfusionChecklist:
+    def _signoff(self, appointment: Appointment, action: str, identifiers: str = ""
+                 ) -> ChecklistItem:
+        return ChecklistItem(appointment_id=appointment.id, kind=_KINDS[action],
+                             identifiers=identifiers, signed_at=self._ctx.now(),
+                             signed_by_id=self._ctx.actor.user_id)
+
+    def _record(self, appointment_id: int, action: str, detail: dict[str, object],
+                record: Callable[[Appointment], Base]) -> PreInfusionChecklist:
         with writing(self._ctx, "record the checklist item") as session:
             appointment = get(session, Appointment, appointment_id)
+            session.add(record(appointment))
             audit(session, self._ctx, action, appointment, detail)
             session.flush()
             return current_checklist(session, appointment)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,7 +29,7 @@ from station.services.segments import (
     open_segment_of,
     reported_volume_refusal,
 )
-from station.services.store import audit, facts, from_iso, infusion_event, iso, reading, writing
+from station.services.store import audit, infusion_event, iso, reading, writing
 
 COMPLETED = "infusion.completed"
 
@@ -53,12 +52,15 @@ def _closed_as_of(infusion: Infusion, at: datetime, reported: float | None
     return segments
 
 
-def stored_completion(infusion: Infusion, detail: dict[str, Any], by: str) -> rules.Completion:
-    """The completion rebuilt from its audit entry."""
-    per_segment = tuple(float(v) for v in detail["per_segment"])
+def stored_completion(session: Session, infusion: Infusion) -> rules.Completion | None:
+    """The completion as stored on the infusion and its segments (None: not completed)."""
+    if infusion.status is not InfusionStatus.COMPLETED or infusion.ended_at is None \
+            or infusion.observation_ends_at is None:
+        return None
+    per_segment = tuple(s.volume_ml or 0.0 for s in infusion.segments)
     volumes = rules.VolumeSummary(per_segment, sum(per_segment), infusion.order.volume_ml)
-    return rules.Completion(from_iso(detail["at"]), by, volumes,
-                            from_iso(detail["observation_ends_at"]), detail["shortfall_reason"])
+    return rules.Completion(infusion.ended_at, user_name(session, infusion.completed_by_id),
+                            volumes, infusion.observation_ends_at, infusion.shortfall_reason)
 
 
 class CompletionService:
@@ -106,6 +108,9 @@ class CompletionService:
                 pause.ended_at, pause.ended_by_id = at, ctx.actor.user_id
             done = decided.value
             infusion.status, infusion.ended_at = InfusionStatus.COMPLETED, at
+            infusion.completed_by_id = ctx.actor.user_id
+            infusion.observation_ends_at = done.observation_ends_at
+            infusion.shortfall_reason = done.shortfall_reason[:200]
             infusion_event(session, ctx, infusion, InfusionEventKind.DELIVERY_COMPLETE, at,
                            rate_ml_h=segment.rate_ml_h if segment else None,
                            segment_volume_ml=segment.volume_ml if segment else None,
@@ -132,11 +137,7 @@ class CompletionService:
         infusion = infusion_of(session, appointment)
         if infusion is None:
             return None
-        found = facts(session, infusion, COMPLETED)
-        if not found:
-            return None
-        return stored_completion(infusion, found[-1][1],
-                                 user_name(session, found[-1][0].actor_user_id))
+        return stored_completion(session, infusion)
 
     def discharge(self, appointment_id: int) -> Result[Appointment]:
         """The patient leaves: observation over, vitals after the end, no reaction left."""

@@ -17,12 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from station.domain.programming import InfusionOrder, PumpProgram
+from station.domain.programming import InfusionOrder, LimitZone, PumpProgram
 from station.domain.refusals import Accepted, Refusal, Refused, Result
 from station.domain.start import StartRequest, start_infusion
 from station.domain.timers import in_future
-from station.domain.units import Rate
-from station.persistence.delivery import Infusion, InfusionStatus, Pump
+from station.domain.units import Rate, RateUnit, from_ml_per_h
+from station.persistence.delivery import Infusion, InfusionStatus, Pump, SoftLimitOverride
 from station.persistence.events import InfusionEventKind
 from station.persistence.orders import DosePreparation, Order
 from station.persistence.scheduling import Appointment, AppointmentStatus
@@ -34,7 +34,7 @@ from station.services.context import ServiceContext
 from station.services.errors import InvalidStateError
 from station.services.lookups import get, infusion_of
 from station.services.segments import open_segment
-from station.services.store import audit, facts, infusion_event, iso, writing
+from station.services.store import audit, infusion_event, iso, writing
 
 PREPARED = "infusion.prepared"
 STARTED = "infusion.started"
@@ -68,16 +68,16 @@ def pump_in_use(session: Session, pump: Pump, infusion_id: int | None) -> Refusa
                    "pick another pump.")
 
 
-def stored_program(session: Session, infusion: Infusion) -> dict[str, Any]:
-    """The program stored by the last accepted :meth:`InfusionService.prepare_start`."""
-    found = facts(session, infusion, PREPARED)
-    if not found:
-        raise InvalidStateError(f"infusion {infusion.id} has no prepared program")
-    return found[-1][1]
+def ordered_rate_of(order: Order) -> Rate | None:
+    """The order's fixed rate, or None when the drug's titration protocol gives it."""
+    if order.rate is None or order.rate_unit is None:
+        return None
+    return Rate(order.rate, RateUnit(order.rate_unit))
 
 
 def _program_detail(program: PumpProgram, weight_kg: float | None, filter_fitted: bool
                     ) -> dict[str, Any]:
+    """What the ``infusion.prepared`` audit entry says was sent (who did what)."""
     override = program.override
     return {
         "pump": program.pump_id, "drug_id": program.drug_id, "rate_ml_h": program.rate_ml_h,
@@ -117,11 +117,11 @@ class InfusionService:
     ) -> Result[PreparedStart]:
         """Every reason not to start yet, or the program to send to the pump.
 
-        ``weight_kg`` is the patient's weight today (needed for per-kg drugs such as IVIG;
-        the order table has no weight yet). ``ordered_rate`` is the order's fixed rate,
-        if it sets one (the order table has no rate column yet): without it the drug's
-        titration protocol gives the rate. A soft-limit override needs
-        ``override_reason``; hard limits refuse whatever the reason.
+        The rate and the patient's weight (per-kg drugs such as IVIG) come from the
+        order; ``ordered_rate`` and ``weight_kg``, when given, override them for this
+        infusion (e.g. today's weight). Without a fixed rate the drug's titration
+        protocol gives the rate. A soft-limit override needs ``override_reason``; hard
+        limits refuse whatever the reason.
         """
         ctx = self._ctx
         with writing(ctx, "prepare the infusion") as session:
@@ -135,9 +135,11 @@ class InfusionService:
             refusals += _order_refusals(ctx, order)
             if refusals or order is None:
                 return Refused(tuple(refusals))
+            rate = ordered_rate if ordered_rate is not None else ordered_rate_of(order)
+            weight = weight_kg if weight_kg is not None else order.patient_weight_kg
             request = StartRequest(
                 order=InfusionOrder(order.titration_protocol, order.volume_ml,
-                                    rate=ordered_rate, patient_weight_kg=weight_kg),
+                                    rate=rate, patient_weight_kg=weight),
                 drug=ctx.library.drug(order.titration_protocol),
                 checklist=current_checklist(session, appointment),
                 pump_id=pump.serial_number, library_version=ctx.library.version,
@@ -149,14 +151,30 @@ class InfusionService:
                 return started
             infusion = self._planned(session, planned, order, appointment, pump)
             program = started.value.program
-            detail = _program_detail(program, weight_kg, filter_fitted)
-            detail["ordered_rate"] = None if ordered_rate is None else str(ordered_rate)
+            infusion.rate_ml_h, infusion.vtbi_ml = program.rate_ml_h, program.vtbi_ml
+            infusion.library_version, infusion.patient_weight_kg = program.library_version, weight
+            infusion.titrated = rate is None
+            detail = _program_detail(program, weight, filter_fitted)
+            detail["ordered_rate"] = None if rate is None else str(rate)
             audit(session, ctx, PREPARED, infusion, detail)
             if program.override is not None:
-                audit(session, ctx, "infusion.soft_limit_override", infusion,
-                      {"zone": program.override.zone.value, "limit": program.override.limit,
-                       "reason": program.override.reason, "rate_ml_h": program.rate_ml_h})
+                self._record_override(session, infusion, program, weight)
         return Accepted(PreparedStart(infusion.id, program))
+
+    def _record_override(self, session: Session, infusion: Infusion, program: PumpProgram,
+                         weight_kg: float | None) -> None:
+        override = program.override
+        assert override is not None
+        limits = self._ctx.library.drug(program.drug_id).limits
+        limit = limits.soft_max if override.zone is LimitZone.ABOVE_SOFT else limits.soft_min
+        session.add(SoftLimitOverride(
+            infusion_id=infusion.id, at=self._ctx.now(), by_id=self._ctx.actor.user_id,
+            drug=program.drug_id, zone=override.zone.value,
+            value=from_ml_per_h(program.rate_ml_h, limits.unit, weight_kg),
+            limit=limit or 0.0, unit=limits.unit.value, reason=override.reason[:500]))
+        audit(session, self._ctx, "infusion.soft_limit_override", infusion,
+              {"zone": override.zone.value, "limit": override.limit,
+               "reason": override.reason, "rate_ml_h": program.rate_ml_h})
 
     def _planned(self, session: Session, planned: Infusion | None, order: Order,
                  appointment: Appointment, pump: Pump) -> Infusion:
@@ -196,13 +214,15 @@ class InfusionService:
                 refusals.append(transition)
             if refusals:
                 return Refused(tuple(refusals))
-            program = stored_program(session, infusion)
-            rate = float(program["rate_ml_h"])
+            if infusion.rate_ml_h is None or infusion.pump is None:
+                raise InvalidStateError(f"infusion {infusion.id} has no prepared program")
+            rate = infusion.rate_ml_h
             infusion.status, infusion.started_at = InfusionStatus.RUNNING, at
+            infusion.started_by_id = ctx.actor.user_id
             open_segment(session, infusion, at, rate)
             infusion_event(session, ctx, infusion, InfusionEventKind.DELIVERY_START, at,
                            rate_ml_h=rate, total_volume_ml=0.0, detail="infusion started")
             audit(session, ctx, STARTED, infusion, {"at": iso(at), "rate_ml_h": rate,
-                                                    "pump": program["pump"]})
+                                                    "pump": infusion.pump.serial_number})
             move(session, ctx, infusion.appointment, AppointmentStatus.INFUSING)
         return Accepted(infusion)

@@ -28,14 +28,13 @@ from station.domain.site_assessment import (
 from station.domain.timers import Countdown, countdown
 from station.domain.vital_signs import VitalSign, VitalSignsRecord, next_vital_signs
 from station.domain.vital_signs import record_vital_signs as check_vitals
-from station.persistence.delivery import Infusion
+from station.persistence.delivery import Infusion, TitrationChangeKind, TitrationStep
 from station.persistence.observations import ObservationMixin
 from station.persistence.scheduling import Appointment
 from station.services.bedside_records import latest_site, latest_vitals, store_site, vitals_row
 from station.services.checkin import order_of
 from station.services.context import ServiceContext
 from station.services.errors import InvalidStateError
-from station.services.infusions import stored_program
 from station.services.lookups import get, infusion_of
 from station.services.pauses import pause_in
 from station.services.reactions import reassess, store_side_effect
@@ -150,8 +149,8 @@ class ObservationService:
                 return decided
             if infusion is not None and segment is not None \
                     and action_taken is rules.ActionTaken.RATE_HALVED:
-                weight = stored_program(session, infusion).get("weight_kg")
-                too_far = hard_limit_refusal(ctx, infusion, segment.rate_ml_h / 2, weight)
+                too_far = hard_limit_refusal(ctx, infusion, segment.rate_ml_h / 2,
+                                             infusion.patient_weight_kg)
                 if too_far is not None:
                     return Refused((too_far,))
             store_side_effect(session, ctx, decided.value, appointment_id=appointment.id,
@@ -168,9 +167,14 @@ class ObservationService:
             assert segment is not None  # the caller checked that the pump runs
             audit(session, self._ctx, RATE_HALVED, infusion,
                   {"at": iso(at), "symptom": effect.symptom.value, "grade": int(effect.grade)})
+            halved = TitrationStep(infusion_id=infusion.id, kind=TitrationChangeKind.RATE_HALVED,
+                                   at=at, rate_ml_h=segment.rate_ml_h / 2,
+                                   by_id=self._ctx.actor.user_id)
+            session.add(halved)
             session.flush()
             titrated = titration_state(session, self._ctx, infusion)
             rate = titrated.rate_ml_h if titrated is not None else segment.rate_ml_h / 2
+            halved.rate_ml_h = rate
             change_rate(session, self._ctx, infusion, at, rate_ml_h=rate,
                         why=f"rate halved after grade {int(effect.grade)} {effect.symptom.value}")
         elif effect.action_taken in _STOPS:

@@ -21,7 +21,7 @@ from station.persistence.scheduling import Appointment
 from station.services.checklist import current_checklist
 from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
-from station.services.infusions import stored_program
+from station.services.errors import InvalidStateError
 from station.services.lookups import drug_of, get, user_name
 from station.services.reactions import latest_reaction, reassess
 from station.services.segments import (
@@ -31,7 +31,7 @@ from station.services.segments import (
     open_segment_of,
     reported_volume_refusal,
 )
-from station.services.store import audit, facts, infusion_event, iso, reading, writing
+from station.services.store import audit, infusion_event, iso, reading, writing
 from station.services.titration_replay import RESUMED, titration_state
 
 PAUSED = "infusion.paused"
@@ -65,11 +65,11 @@ def open_pause(session: Session, infusion: Infusion) -> Pause | None:
 
 
 def domain_pause(session: Session, row: Pause) -> rules.Pause:
-    """A stored pause as the rule's value (note and rate from its audit entry)."""
-    detail = facts(session, row, PAUSED)[-1][1]
+    """A stored pause as the rule's value."""
+    if row.rate_before_ml_h is None:
+        raise InvalidStateError(f"pause {row.id} has no rate before it")
     return rules.Pause(rules.PauseReason(row.reason), row.started_at,
-                       user_name(session, row.started_by_id), float(detail["rate_before_ml_h"]),
-                       detail.get("note", ""))
+                       user_name(session, row.started_by_id), row.rate_before_ml_h, row.note)
 
 
 def pause_in(
@@ -98,7 +98,8 @@ def pause_in(
                    not_delivering=NotDeliveringReason.STOPPED_BY_CLINICIAN, detail=said)
     row = Pause(infusion_id=infusion.id, started_at=at, reason=reason.value,
                 needs_walking_help=walking_help(session, ctx, infusion.appointment).needed,
-                started_by_id=ctx.actor.user_id)
+                started_by_id=ctx.actor.user_id, note=decided.value.note[:500],
+                rate_before_ml_h=closed.rate_ml_h)
     session.add(row)
     infusion.status = InfusionStatus.PAUSED
     session.flush()
@@ -176,8 +177,8 @@ class PauseService:
                                    allowed=allowed.value)
             if isinstance(decided, Refused):
                 return decided
-            weight = stored_program(session, infusion).get("weight_kg")
-            too_far = hard_limit_refusal(ctx, infusion, decided.value.rate_ml_h, weight)
+            too_far = hard_limit_refusal(ctx, infusion, decided.value.rate_ml_h,
+                                         infusion.patient_weight_kg)
             if too_far is not None:
                 return Refused((too_far,))
             self._restart(session, infusion, row, decided.value, after_reaction=bool(reaction))
@@ -189,6 +190,7 @@ class PauseService:
                  resumption: rules.Resumption, *, after_reaction: bool) -> None:
         ctx, at = self._ctx, resumption.resumed_at
         row.ended_at, row.ended_by_id = at, ctx.actor.user_id
+        row.resume_mode, row.resumed_after_reaction = resumption.mode.value, after_reaction
         infusion.status = InfusionStatus.RUNNING
         audit(session, ctx, RESUMED, infusion, {
             "at": iso(at), "paused_at": iso(row.started_at), "pause_id": row.id,
@@ -197,6 +199,7 @@ class PauseService:
         session.flush()
         titrated = titration_state(session, ctx, infusion)
         rate = titrated.rate_ml_h if titrated is not None else resumption.rate_ml_h
+        row.resumed_rate_ml_h = rate
         open_segment(session, infusion, at, rate)
         infusion_event(session, ctx, infusion, InfusionEventKind.DELIVERY_START, at,
                        rate_ml_h=rate, total_volume_ml=sum(s.volume_ml or 0.0

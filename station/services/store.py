@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from station.persistence.audit import AuditEntry, canonical_json
@@ -105,29 +104,6 @@ def infusion_event(
     return event
 
 
-def facts(
-    session: Session, subject: IdMixin, *actions: str
-) -> list[tuple[AuditEntry, dict[str, Any]]]:
-    """Audit entries of one record with these actions, oldest first, with their detail.
-
-    Facts the schema has no column for yet (see docs/services.md) are kept in the
-    audit log and read back from it.
-    """
-    entity_type, entity_id = subject_key(subject)
-    stmt = (
-        sa.select(AuditEntry)
-        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id,
-               AuditEntry.action.in_(actions))
-        .order_by(AuditEntry.id)
-    )
-    return [(entry, entry.detail_dict()) for entry in session.scalars(stmt)]
-
-
 def iso(moment: datetime) -> str:
     """A time for an audit detail (ISO 8601, UTC offset kept)."""
     return moment.isoformat()
-
-
-def from_iso(text: str) -> datetime:
-    """Inverse of :func:`iso`."""
-    return datetime.fromisoformat(text)

@@ -18,11 +18,15 @@ from station.domain.titration_state import (
     next_step_due,
 )
 from station.domain.units import time_for_volume
-from station.persistence.delivery import Infusion, InfusionStatus
+from station.persistence.delivery import (
+    Infusion,
+    InfusionStatus,
+    TitrationChangeKind,
+    TitrationStep,
+)
 from station.services.bedside_records import latest_vitals
 from station.services.codes import ServiceRefusal
 from station.services.context import ServiceContext
-from station.services.infusions import stored_program
 from station.services.lookups import drug_of, get
 from station.services.pauses import open_pause
 from station.services.segments import change_rate, delivered_ml, open_segment_of
@@ -51,9 +55,9 @@ def _view(session: Session, ctx: ServiceContext, infusion: Infusion) -> Titratio
     if state is None or drug is None or drug.titration is None or infusion.started_at is None:
         return None
     now = ctx.now()
-    weight = stored_program(session, infusion).get("weight_kg")
     plan = plan_titration(drug.titration, start=infusion.started_at,
-                          volume_ml=infusion.order.volume_ml, weight_kg=weight)
+                          volume_ml=infusion.order.volume_ml,
+                          weight_kg=infusion.patient_weight_kg)
     pause = open_pause(session, infusion)
     delivered = delivered_ml(infusion, now)
     end = expected_end(state, now=now, delivered_ml=delivered,
@@ -112,6 +116,10 @@ class TitrationService:
             if isinstance(confirmed, Refused):
                 return confirmed
             step = confirmed.value.steps[confirmed.value.current]
+            session.add(TitrationStep(
+                infusion_id=infusion.id, kind=TitrationChangeKind.STEP_CONFIRMED, at=now,
+                step=step.number, rate_ml_h=confirmed.value.rate_ml_h,
+                vitals_taken_at=vitals_taken_at, by_id=ctx.actor.user_id))
             audit(session, ctx, STEP_CONFIRMED, infusion, {
                 "at": iso(now), "step": step.number, "rate_ml_h": confirmed.value.rate_ml_h,
                 "vitals_taken_at": iso(vitals_taken_at) if vitals_taken_at else None})

@@ -1,13 +1,17 @@
 """The live titration state of an infusion, rebuilt from what is stored.
 
 No table holds the titration state: it is derived by replaying the domain's own
-transitions over the stored facts, in the order they were written: the start, each
-confirmed step, each pause (its time does not count) and each halving. The same rules
+transitions over the stored records, in the order they happened: the start (the
+infusion row), each confirmed step and halving (``titration_steps``) and each resumed
+pause (``pauses``: its time does not count; a resumption at half rate halves). The same rules
 that accepted a change rebuild it, so the state never disagrees with the record.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from station.domain.pauses import ResumeRate
@@ -19,16 +23,34 @@ from station.domain.titration_state import (
     halve_rate,
     start_titration,
 )
-from station.persistence.delivery import Infusion
+from station.persistence.delivery import Infusion, Pause, TitrationChangeKind, TitrationStep
 from station.services.context import ServiceContext
 from station.services.errors import InvalidStateError
-from station.services.infusions import STARTED, stored_program
 from station.services.lookups import drug_of, user_name
-from station.services.store import facts, from_iso
 
 STEP_CONFIRMED = "titration.step_confirmed"
 RATE_HALVED = "infusion.rate_halved"
 RESUMED = "infusion.resumed"
+
+
+def _changes(session: Session, infusion: Infusion) -> list[Pause | TitrationStep]:
+    """Resumptions and titration steps/halvings in the order they happened.
+
+    Times never go back between them (a step or halving happens while the segment the
+    last resumption opened runs); at one instant a resumption came first.
+    """
+    resumed = session.scalars(sa.select(Pause).where(Pause.infusion_id == infusion.id,
+                                                     Pause.resume_mode.is_not(None))).all()
+    steps = session.scalars(sa.select(TitrationStep)
+                            .where(TitrationStep.infusion_id == infusion.id)).all()
+
+    def key(change: Pause | TitrationStep) -> tuple[datetime, int, int]:
+        if isinstance(change, Pause):
+            assert change.ended_at is not None  # resumed
+            return change.ended_at, 0, change.id
+        return change.at, 1, change.id
+
+    return sorted([*resumed, *steps], key=key)
 
 
 def titration_state(
@@ -36,33 +58,30 @@ def titration_state(
 ) -> TitrationState | None:
     """The state now, or None when the infusion is not titrated (or not started).
 
-    Titrated means: the drug has a protocol and the order gave no fixed rate.
+    Titrated means: the drug has a protocol and no fixed rate was ordered or given.
     """
     drug = drug_of(ctx, infusion)
-    if drug is None or drug.titration is None or infusion.started_at is None:
+    if drug is None or drug.titration is None or infusion.started_at is None \
+            or not infusion.titrated:
         return None
-    program = stored_program(session, infusion)
-    if program.get("ordered_rate") is not None:  # the order's rate replaces the protocol
-        return None
-    started = facts(session, infusion, STARTED)
-    by = user_name(session, started[-1][0].actor_user_id) if started else ""
-    weight = program.get("weight_kg")
-    state = start_titration(drug.titration, weight_kg=weight, volume_ml=infusion.order.volume_ml,
-                            started_at=infusion.started_at, started_by=by)
-    for entry, detail in facts(session, infusion, STEP_CONFIRMED, RATE_HALVED, RESUMED):
-        at = from_iso(detail["at"])
-        if entry.action == STEP_CONFIRMED:
-            vitals = detail.get("vitals_taken_at")
-            confirmed = confirm_next_step(state, now=at, by=user_name(session, entry.actor_user_id),
-                                          vitals_taken_at=from_iso(vitals) if vitals else None)
+    state = start_titration(drug.titration, weight_kg=infusion.patient_weight_kg,
+                            volume_ml=infusion.order.volume_ml, started_at=infusion.started_at,
+                            started_by=user_name(session, infusion.started_by_id))
+    for change in _changes(session, infusion):
+        if isinstance(change, Pause):
+            assert change.ended_at is not None
+            state = account_pause(state, change.ended_at - change.started_at)
+            if change.resume_mode == ResumeRate.HALF.value:
+                state = halve_rate(state, now=change.ended_at,
+                                   after_reaction=change.resumed_after_reaction)
+        elif change.kind is TitrationChangeKind.STEP_CONFIRMED:
+            confirmed = confirm_next_step(state, now=change.at,
+                                          by=user_name(session, change.by_id),
+                                          vitals_taken_at=change.vitals_taken_at)
             if isinstance(confirmed, Refused):  # only if someone rewrote the rules or the log
                 raise InvalidStateError(f"stored step of infusion {infusion.id} no longer "
                                         f"replays: {confirmed.codes}")
             state = confirmed.value
-        elif entry.action == RATE_HALVED:
-            state = halve_rate(state, now=at, after_reaction=True)
         else:
-            state = account_pause(state, at - from_iso(detail["paused_at"]))
-            if detail["mode"] == ResumeRate.HALF.value:
-                state = halve_rate(state, now=at, after_reaction=bool(detail["after_reaction"]))
+            state = halve_rate(state, now=change.at, after_reaction=True)
     return state

@@ -69,8 +69,9 @@ def test_infusion_program_completion_and_overrides_round_trip(
     infusion.shortfall_reason = "line occluded, 30 mL left"
     records.save(infusion)
     override = SoftLimitOverride(infusion_id=seed.infusion_id, at=T0, by_id=seed.user_id,
-                                 drug="sodium-chloride-0.9", zone="above", value=600.0,
-                                 limit=500.0, reason="physician asked for a fast bolus")
+                                 drug="sodium-chloride-0.9", zone="above the soft maximum",
+                                 value=600.0, limit=500.0, unit="mL/h",
+                                 reason="physician asked for a fast bolus")
     step = TitrationStep(infusion_id=seed.infusion_id, kind=TitrationChangeKind.STEP_CONFIRMED,
                          at=T0 + timedelta(minutes=30), step=2, rate_ml_h=80.0,
                          vitals_taken_at=T0 + timedelta(minutes=28), by_id=seed.user_id)
@@ -86,8 +87,9 @@ def test_infusion_program_completion_and_overrides_round_trip(
         T0 + timedelta(hours=5), "line occluded, 30 mL left", seed.user_id)
     got_override = records.get(SoftLimitOverride, override.id)
     assert got_override is not None
-    assert (got_override.zone, got_override.value, got_override.limit, got_override.reason) == (
-        "above", 600.0, 500.0, "physician asked for a fast bolus")
+    assert (got_override.zone, got_override.value, got_override.limit, got_override.unit,
+            got_override.reason) == ("above the soft maximum", 600.0, 500.0, "mL/h",
+                                     "physician asked for a fast bolus")
     steps = records.select_all(sa.select(TitrationStep).order_by(TitrationStep.id))
     assert [(s.kind, s.step, s.rate_ml_h, s.vitals_taken_at) for s in steps] == [
         (TitrationChangeKind.STEP_CONFIRMED, 2, 80.0, T0 + timedelta(minutes=28)),

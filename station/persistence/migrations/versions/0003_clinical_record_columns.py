@@ -93,6 +93,7 @@ def _create_tables() -> None:
         sa.Column("zone", sa.String(length=32), nullable=False),
         sa.Column("value", sa.Double(), nullable=False),
         sa.Column("limit", sa.Double(), nullable=False),
+        sa.Column("unit", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.String(length=500), nullable=False),
         _id(),
         _fk("soft_limit_overrides", "by_id", "users"),
