@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from station.persistence import schema
 from station.persistence.database import create_engine
+from station.persistence.errors import StorageError
+from tests.persistence.conftest import sqlite_url
 
 AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -75,5 +79,33 @@ def test_upgrade_from_0002_keeps_rows_and_fills_defaults_and_downgrade_keeps_the
             assert _one(conn, "SELECT reason FROM pauses") == ("bathroom break",)
             names = {i["name"] for i in sa.inspect(conn).get_indexes("infusions")}
             assert "uq_infusions_active_pump" not in names
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_migration_that_leaves_a_broken_reference_is_rolled_back(
+    tmp_path: Path,
+) -> None:
+    # Foreign keys are off while SQLite migrates (batch copies); the check before the
+    # commit must still catch a reference that points nowhere.
+    engine = create_engine(sqlite_url(tmp_path))
+    try:
+        schema.upgrade_engine(engine, "0002")
+        with engine.begin() as conn:
+            _seed_at_0002(conn)
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("UPDATE pauses SET infusion_id = 99")
+            raw.execute("PRAGMA foreign_keys=ON")
+
+        with pytest.raises(StorageError, match="broken references in pauses"):
+            schema.upgrade_engine(engine)
+
+        assert schema.current_revision(engine) == "0002"
+        with engine.connect() as conn:
+            assert "titration_steps" not in sa.inspect(conn).get_table_names()
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     finally:
         engine.dispose()

@@ -17,8 +17,9 @@ it, because a batch copy does not carry a partial index's WHERE clause over. On 
 the copies drop tables that others reference: ``schema`` runs migrations with foreign
 key enforcement off and checks every key before the commit.
 
-Existing rows: facts already in the audit log are not copied into the new columns
-(stations ran this schema only in testing); see docs/storage.md.
+Existing rows keep their values and get the new columns' defaults. Facts that the
+services kept in audit-log detail before this revision are not copied into the new
+columns; a database holding real visits needs a data step first (docs/storage.md).
 
 Revision ID: 0003
 Revises: 0002
