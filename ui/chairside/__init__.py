@@ -1,0 +1,1 @@
+"""The chairside workstation window: chair panels, the unit alarm list, the demo."""

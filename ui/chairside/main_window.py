@@ -1,0 +1,189 @@
+"""The chairside workstation window: 1-4 chair panels, the unit alarm list, status line.
+
+Chairs sit in a grid when the screen is tall enough for a readable plot per chair
+(1920x1080), else in tabs whose titles carry each chair's state (1366x768), with the
+unit's alarm list always beside them. One `RedrawClock` refreshes everything ~10 times
+a second, whatever the sample rate; the alarm sound follows the most urgent chair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.alarms import ChairAlarms, station_sound
+from ui.alarms.alarm_actions import AlarmActions
+from ui.alarms.alarm_list_model import Column
+from ui.alarms.alarm_list_panel import AlarmListPanel
+from ui.alarms.alarm_sound import AlarmSound
+from ui.chairside.chair_panel import ChairPanel
+from ui.chairside.chair_state import chair_state
+from ui.widgets.redraw_clock import RedrawClock
+
+GRID_MIN_HEIGHT_PX = 1000  # below this, one chair at a time (tabs) keeps the plot readable
+ALARM_LIST_MIN_WIDTH_PX = 540  # its three touch controls side by side
+GRID_MAX_CHAIRS = 2  # four full chair panels do not fit 1080 px with a readable plot
+TRAINING_TEXT = "TRAINING: simulated pumps and made-up patients, not for patient care"
+
+
+def wants_grid(chairs: int, screen_height_px: int) -> bool:
+    """All chairs at once when they fit with a readable plot, else one tab per chair."""
+    return chairs == 1 or (chairs <= GRID_MAX_CHAIRS and screen_height_px >= GRID_MIN_HEIGHT_PX)
+
+
+class MainWindow(QMainWindow):
+    """The workstation; `closed` is emitted once its views and timers are stopped."""
+
+    closed = Signal()
+
+    def __init__(self, panels: Sequence[ChairPanel], station_actions: AlarmActions, *,
+                 training: bool, sound: AlarmSound | None = None, grid: bool | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if not 1 <= len(panels) <= 4:
+            raise ValueError("the workstation shows 1 to 4 chairs")
+        self.panels = list(panels)
+        self.training = training
+        self.sound = sound
+        self.setWindowTitle(("TRAINING - " if training else "") + "Infusion chairside station")
+        actions: dict[str, AlarmActions] = {p.chair_id: p.parts.actions for p in self.panels}
+        actions["Station"] = station_actions
+        self.alarm_list = AlarmListPanel(actions)
+        self.alarm_list.setMinimumWidth(ALARM_LIST_MIN_WIDTH_PX)
+        # The chair's banner says what to do; the unit list stays narrow enough to read.
+        self.alarm_list.view.setColumnHidden(Column.WHAT_TO_DO, True)
+        self.training_mark = self._training_mark()
+        self.tabs: QTabWidget | None = None
+        self.clock = RedrawClock(plot_budget=2, parent=self)
+        self._grid = grid
+        self._built = False
+        self._all_alarms: list[ChairAlarms] = [
+            *(p.parts.alarms for p in self.panels), station_actions.chair]
+        self.statusBar().setSizeGripEnabled(False)
+        for index, panel in enumerate(self.panels, start=1):
+            focus = QShortcut(QKeySequence(f"Alt+{index}"), self)
+            focus.activated.connect(self._focuser(index - 1))
+            self.clock.add(panel)
+            self.clock.add_plot(panel.plot)
+        self.clock.add(self.alarm_list)
+        self.clock.ticked.connect(self._on_tick)
+        if sound is not None:
+            sound.device_missing.connect(self._on_sound_missing)
+            sound.device_restored.connect(self.statusBar().clearMessage)
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Lay out for the current size, start the redraw clock and the sound."""
+        self._build()
+        self.clock.start()
+        if self.sound is not None:
+            self.sound.start()
+
+    def show_technical_problem(self, text: str) -> None:
+        """A problem of the station itself (no sound device, storage waiting ...)."""
+        self.statusBar().showMessage(text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.clock.stop()
+        if self.sound is not None:
+            self.sound.stop()
+        for panel in self.panels:
+            panel.close_workflow()
+            panel.alarm_banner.close()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        if self._built:
+            return
+        self._built = True
+        grid = self._grid
+        if grid is None:
+            screen = self.screen()
+            height = screen.availableGeometry().height() if screen else 768
+            grid = wants_grid(len(self.panels), height)
+        chairs = self._chair_grid() if grid else self._chair_tabs()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(chairs)
+        splitter.addWidget(self.alarm_list)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
+        if self.training:
+            layout.addWidget(self.training_mark)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+    def _chair_grid(self) -> QWidget:
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        columns = 1 if len(self.panels) == 1 else 2
+        for index, panel in enumerate(self.panels):
+            grid.addWidget(panel, index // columns, index % columns)
+        return holder
+
+    def _chair_tabs(self) -> QWidget:
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Chairs")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 180px;"
+                                " font-size: 12pt; padding: 2px 8px; }")
+        for panel in self.panels:
+            self.tabs.addTab(panel, panel.chair_id)
+        return self.tabs
+
+    def _training_mark(self) -> QLabel:
+        mark = QLabel(TRAINING_TEXT)
+        mark.setAccessibleName("Training mode")
+        mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        mark.setStyleSheet("background: #f0e442; color: #000000; font-size: 12pt;"
+                           " font-weight: bold; padding: 2px; border: 3px dashed #000000;")
+        return mark
+
+    # -- on the redraw clock --------------------------------------------------------------
+
+    def _on_tick(self) -> None:
+        if self.sound is not None:
+            self.sound.play(station_sound(self._all_alarms))
+        if self.tabs is not None:
+            for index, panel in enumerate(self.panels):
+                state = chair_state(panel.snapshot, panel.patient, panel.now())
+                text = f"{panel.chair_id}: {state.text}"
+                if self.tabs.tabText(index) != text:  # a change re-lays out the tab bar
+                    self.tabs.setTabText(index, text)
+
+    def _on_sound_missing(self, reason: str) -> None:
+        self.show_technical_problem(
+            f"No sound device: alarms are shown on screen but cannot be heard ({reason}). "
+            "Tell technical support.")
+
+    def _focuser(self, index: int) -> object:
+        def focus() -> None:
+            if self.tabs is not None:
+                self.tabs.setCurrentIndex(index)
+            self.panels[index].setFocus()
+        return focus
+
+    def chair(self, chair_id: str) -> ChairPanel:
+        return next(p for p in self.panels if p.chair_id == chair_id)
+
+    @property
+    def actions_by_chair(self) -> Mapping[str, AlarmActions]:
+        return self.alarm_list.actions_by_chair

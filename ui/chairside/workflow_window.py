@@ -1,0 +1,39 @@
+"""A workflow view (check-in, break, titration ...) in a window of its own over the chair."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout, QWidget
+
+from ui.workflows.widgets import touch_button
+
+
+class WorkflowWindow(QDialog):
+    """Hosts `view`; a view that is a dialog itself ends the window when it ends."""
+
+    def __init__(self, title: str, view: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self._ending = False
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(900)  # the workflow views' sentences must not be clipped
+        layout = QVBoxLayout(self)
+        if isinstance(view, QDialog):
+            # Embedded: its accept/reject close this window.
+            view.setWindowFlags(Qt.WindowType.Widget)
+            view.finished.connect(self.done)
+        layout.addWidget(view, 1)
+        self.close_button: QPushButton = touch_button("Close", "Close this window",
+                                                      shortcut="Esc")
+        self.close_button.clicked.connect(self.reject)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.adjustSize()
+
+    def done(self, result: int) -> None:
+        # Closing must stop the view's timers (TickingView stops on close/hide).
+        if self._ending:
+            return
+        self._ending = True
+        self.view.close()
+        super().done(result)
