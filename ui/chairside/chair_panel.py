@@ -88,6 +88,7 @@ class ChairPanel(QWidget):
         self.action_bar = ActionBar(self.chair_id, self)
         self.message = MessageLine()
         self.workflow: WorkflowWindow | None = None
+        self._fitted = False
         self._lay_out()
         self.alarm_banner.setVisible(False)
         self.message.setVisible(False)
@@ -123,6 +124,11 @@ class ChairPanel(QWidget):
         if self.message.isVisibleTo(self) != has_message:
             self.message.setVisible(has_message)
         self.numerics.refresh()
+        if not self._fitted and len(self.buffer) >= 2:
+            # From the first samples on, show the infusion from its start: a half-hour
+            # window with a few seconds of line in its corner tells a new user nothing.
+            self._fitted = True
+            self.plot.show_whole_infusion()
         self.banner.show_state(chair_state(self.snapshot, self.patient, self.now()))
 
     def now(self) -> datetime:

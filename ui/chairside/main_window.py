@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from station.alarms import ChairAlarms, station_sound
 from ui.alarms.alarm_actions import AlarmActions
+from ui.alarms.alarm_banner import TOUCH_PX
 from ui.alarms.alarm_list_model import Column
 from ui.alarms.alarm_list_panel import AlarmListPanel
 from ui.alarms.alarm_sound import AlarmSound
@@ -32,7 +33,7 @@ from ui.chairside.chair_state import chair_state
 from ui.widgets.redraw_clock import RedrawClock
 
 GRID_MIN_HEIGHT_PX = 1000  # below this, one chair at a time (tabs) keeps the plot readable
-ALARM_LIST_MIN_WIDTH_PX = 540  # its three touch controls side by side
+ALARM_LIST_MIN_WIDTH_PX = 460  # its three touch controls side by side, sized to their text
 GRID_MAX_CHAIRS = 2  # four full chair panels do not fit 1080 px with a readable plot
 TRAINING_TEXT = "TRAINING: simulated pumps and made-up patients, not for patient care"
 
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self.alarm_list.setMinimumWidth(ALARM_LIST_MIN_WIDTH_PX)
         # The chair's banner says what to do; the unit list stays narrow enough to read.
         self.alarm_list.view.setColumnHidden(Column.WHAT_TO_DO, True)
+        for control in (self.alarm_list.ack_button, self.alarm_list.reset_button):
+            control.setMinimumWidth(TOUCH_PX)  # still 44 px high; as wide as the words
         self.training_mark = self._training_mark()
         self.tabs: QTabWidget | None = None
         self.clock = RedrawClock(plot_budget=2, parent=self)

@@ -17,7 +17,8 @@ class WorkflowWindow(QDialog):
         self._ending = False
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setMinimumWidth(900)  # the workflow views' sentences must not be clipped
+        # The workflow views' sentences grow after a step (a pause's banner): room for them.
+        self.setMinimumSize(900, 560)
         layout = QVBoxLayout(self)
         if isinstance(view, QDialog):
             # Embedded: its accept/reject close this window.
