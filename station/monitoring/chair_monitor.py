@@ -78,6 +78,11 @@ class ChairMonitor:
     def chair_id(self) -> str:
         return self.endpoint.chair_id
 
+    def begin(self) -> None:
+        """Monitoring starts now: the link watch counts the pump's silence from here,
+        not from when the service was built."""
+        self._watch = LinkWatch(self.alarms, self._clock, self._settings.link_watch_s)
+
     # -- driver events ------------------------------------------------------------------
 
     def handle(self, event: DriverEvent) -> ChairUpdate:

@@ -184,6 +184,8 @@ class MonitoringService:
     # -- the monitoring thread ------------------------------------------------------------
 
     def _run(self) -> None:
+        for chair in self._chairs.values():
+            chair.begin()
         tick_s = self.settings.tick_s
         next_tick = self._clock.monotonic() + tick_s
         while True:

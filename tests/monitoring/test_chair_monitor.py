@@ -84,6 +84,19 @@ def test_a_pump_silent_for_the_watch_time_is_a_lost_link_even_if_the_driver_says
     assert [a.code for a in stored_alarms(sessions)] == ["link_lost"]
 
 
+def test_the_watch_counts_from_the_start_of_monitoring_not_from_construction(
+        chair: Chair, sessions: sessionmaker[Session]) -> None:
+    chair.clock.advance(60.0)  # built a minute before the service started
+    chair.monitor.begin()
+    chair.clock.advance(MonitorSettings().link_watch_s - 0.01)
+    chair.monitor.tick()
+    assert stored_alarms(sessions) == []
+
+    chair.clock.advance(0.01)
+    chair.monitor.tick()
+    assert [a.code for a in stored_alarms(sessions)] == ["link_lost"]
+
+
 def test_the_power_up_alarm_waits_for_the_pump_row_so_its_record_names_the_pump(
         chair: Chair, sessions: sessionmaker[Session]) -> None:
     seeded = seed_running_infusion(sessions, chair_label=PUMP)
