@@ -100,13 +100,15 @@ class MonitoringService:
         """Close every poller, handle their last events, flush storage, end the thread."""
         if not self._running:
             return
+        self._running = False  # no more commands: they could land after the stop marker
         for poller in self._pollers:
             poller.request_close()
         for poller in self._pollers:
             poller.close(POLLER_CLOSE_TIMEOUT_S)
         self._queue.put(_Stop())
+        if threading.current_thread() is self._thread:
+            return  # called by a subscriber: the thread ends after this update
         self._thread.join(timeout_s)
-        self._running = False
         if self._thread.is_alive():
             log.error("the monitoring thread did not end within %.1f s", timeout_s)
 
@@ -201,6 +203,17 @@ class MonitoringService:
                 next_tick = self._clock.monotonic() + tick_s
                 self._tick()
         self._recorder.close()
+        self._refuse_late_commands()
+
+    def _refuse_late_commands(self) -> None:
+        # A command submitted while `stop` ran may sit behind the marker: answer it.
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, _Command):
+                item.future.set_exception(RuntimeError("the monitoring service stopped"))
 
     def _dispatch(self, item: DriverEvent | _Command) -> None:
         if isinstance(item, _Command):
