@@ -228,9 +228,14 @@ class Demo:
 @contextlib.contextmanager
 def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHAIRS,
               sim_args: Sequence[str] = (), grid: bool | None = None,
-              sound: bool = True) -> Iterator[Demo]:
-    """Training database, `pump-sim`, demo schedule, monitoring and window (not shown)."""
+              sound: bool = True, clock: Callable[[], datetime] | None = None
+              ) -> Iterator[Demo]:
+    """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
+
+    `clock`: the services' (tests move it to reach a break's overrun without waiting).
+    """
     tz = local_tz()
+    now = clock or (lambda: datetime.now(UTC))
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(
             tempfile.TemporaryDirectory(prefix="infusion-station-training-")))
@@ -242,9 +247,9 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         labels = [f"C{port.pump}" for port in simulator.ports]
         day = seed_demo_day(sessions, [(label, port.serial) for label, port in
                                        zip(labels, simulator.ports, strict=True)],
-                            now=datetime.now(UTC), tz=tz, running=running)
-        services = StationServices.build(sessions, clock=lambda: datetime.now(UTC),
-                                         library=load_library(), actor=day.actor, clinic_tz=tz)
+                            now=now(), tz=tz, running=running, clock=now)
+        services = StationServices.build(sessions, clock=now, library=load_library(),
+                                         actor=day.actor, clinic_tz=tz)
         endpoints = [PumpEndpoint(label, port.port)
                      for label, port in zip(labels, simulator.ports, strict=True)]
         _application()

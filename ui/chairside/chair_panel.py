@@ -25,7 +25,7 @@ from ui.alarms.alarm_actions import AlarmActions
 from ui.alarms.alarm_banner import AlarmBanner
 from ui.bridge.chair_feed import ChairFeed
 from ui.chairside.action_bar import Action, ActionBar
-from ui.chairside.chair_state import chair_state
+from ui.chairside.chair_state import StateText, chair_state
 from ui.chairside.monitor_bridge import MonitorBridge
 from ui.chairside.monitored_alarms import MonitoredChairAlarms
 from ui.chairside.patient_banner import PatientBanner
@@ -45,6 +45,7 @@ from ui.workflows.vitals_dialog import VitalsDialog
 from ui.workflows.widgets import MessageLine
 
 PLOT_MIN_HEIGHT_PX = 240
+TICKS_PER_SECOND = 10  # of the redraw clock: countdowns of hidden views once a second
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,12 @@ class ChairPanel(QWidget):
         self.action_bar = ActionBar(self.chair_id, self)
         self.message = MessageLine()
         self.workflow: WorkflowWindow | None = None
+        # The break of the running infusion outlives its window: its overrun alarm must
+        # rise on time whether or not the window (or this chair's tab) is shown.
+        self.break_window: WorkflowWindow | None = None
+        self._ticks = 0
+        self._break_infusion: int | None = None
+        self._break_panel: BreakPanel | None = None
         self._fitted = False
         self._lay_out()
         self.alarm_banner.setVisible(False)
@@ -115,6 +122,9 @@ class ChairPanel(QWidget):
 
     def refresh(self) -> None:
         self.parts.alarms.tick()
+        self._ticks += 1
+        if self._break_panel is not None and self._ticks % TICKS_PER_SECOND == 0:
+            self._break_panel.refresh()
         # Shown only while the chair has an alarm: the plot gets the room otherwise.
         has_alarms = bool(self.parts.alarms.alarms())
         if self.alarm_banner.isVisibleTo(self) != has_alarms:
@@ -129,7 +139,11 @@ class ChairPanel(QWidget):
             # window with a few seconds of line in its corner tells a new user nothing.
             self._fitted = True
             self.plot.show_whole_infusion()
-        self.banner.show_state(chair_state(self.snapshot, self.patient, self.now()))
+        self.banner.show_state(self.state())
+
+    def state(self) -> StateText:
+        """The chair's state, counting the window's own alarms (a break's overrun)."""
+        return chair_state(self.snapshot, self.patient, self.now(), self.parts.alarms.alarms())
 
     def now(self) -> datetime:
         return self.parts.services.context.now().astimezone(self.parts.tz)
@@ -145,6 +159,12 @@ class ChairPanel(QWidget):
 
     def _on_patient(self, patient: ChairPatient | None) -> None:
         self.patient = patient
+        infusion = None if patient is None else patient.infusion_id
+        if self.break_window is not None and self._break_infusion != infusion:
+            self.break_window.discard()
+            self.break_window, self._break_panel = None, None
+        if self.break_window is None and patient is not None and patient.paused_since:
+            self._break_for(patient)
         self.banner.show_patient(patient)
         self.numerics.set_order(None if patient is None else patient.volume_ml)
         self.plot.set_volume_to_be_infused(None if patient is None else patient.volume_ml)
@@ -206,16 +226,26 @@ class ChairPanel(QWidget):
         if action is Action.TITRATE:
             return TitrationBar(p.services, p.runner, self.pump, iid, buffer=self.buffer, tz=p.tz)
         if action is Action.BREAK:
-            panel = BreakPanel(p.services, p.runner, self.pump, iid, chair_alarms=p.alarms,
-                               buffer=self.buffer, tz=p.tz)
-            panel.paused.connect(lambda _: self.reload())
-            panel.resumed.connect(lambda _: self.reload())
-            return panel
+            self._break_for(patient).open()
+            return None
         view = CompletionView(p.services, p.runner, self.pump, iid, aid, chair_alarms=p.alarms,
                               tz=p.tz)
         view.completed.connect(lambda _: self._after_start_or_end())
         view.discharged.connect(lambda _: self.reload())
         return view
+
+    def _break_for(self, patient: ChairPatient) -> WorkflowWindow:
+        if self.break_window is None:
+            assert patient.infusion_id is not None
+            p = self.parts
+            panel = BreakPanel(p.services, p.runner, self.pump, patient.infusion_id,
+                               chair_alarms=p.alarms, buffer=self.buffer, tz=p.tz)
+            panel.paused.connect(lambda _: self.reload())
+            panel.resumed.connect(lambda _: self.reload())
+            self.break_window = WorkflowWindow(f"{Action.BREAK.text}: chair {self.chair_id}",
+                                               panel, self, keep=True)
+            self._break_infusion, self._break_panel = patient.infusion_id, panel
+        return self.break_window
 
     @property
     def pump(self) -> PumpPoller:
@@ -263,5 +293,9 @@ class ChairPanel(QWidget):
         return closed
 
     def close_workflow(self) -> None:
+        """Close every workflow window of the chair (at the window's close)."""
         if self.workflow is not None:
             self.workflow.close()
+        if self.break_window is not None:
+            self.break_window.discard()
+            self.break_window, self._break_panel = None, None

@@ -7,8 +7,10 @@ appointment's phase, then what the pump reports.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from devices.driver import LinkState
 from devices.protocol.replies import Prompt
@@ -56,12 +58,27 @@ class StateText:
     text: str
 
 
+class OpenAlarm(Protocol):
+    """What the state needs of an alarm (an `AlarmView` or an engine's `Alarm`)."""
+
+    @property
+    def condition(self) -> str: ...
+
+    @property
+    def priority(self) -> Priority: ...
+
+
 def chair_state(snapshot: ChairSnapshot | None, patient: ChairPatient | None,
-                now: datetime) -> StateText:
-    """The chair's state and the words for it (`Paused 12:04`, `Alarm: Pump stall`)."""
+                now: datetime, alarms: Sequence[OpenAlarm] | None = None) -> StateText:
+    """The chair's state and the words for it (`Paused 12:04`, `Alarm: Pump stall`).
+
+    `alarms`: the chair's open alarms, most urgent first (default: the snapshot's).
+    """
     if snapshot is not None and snapshot.link_state is LinkState.LOST:
         return StateText(ChairState.LINK_LOST, "Link lost: pump not answering")
-    urgent = [a for a in (snapshot.alarms if snapshot else ()) if a.priority in _URGENT]
+    if alarms is None:
+        alarms = snapshot.alarms if snapshot else ()
+    urgent = [a for a in alarms if a.priority in _URGENT]
     if urgent:
         return StateText(ChairState.ALARM, f"Alarm: {condition_title(urgent[0].condition)}")
     if patient is None:

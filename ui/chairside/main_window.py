@@ -29,7 +29,6 @@ from ui.alarms.alarm_list_model import Column
 from ui.alarms.alarm_list_panel import AlarmListPanel
 from ui.alarms.alarm_sound import AlarmSound
 from ui.chairside.chair_panel import ChairPanel
-from ui.chairside.chair_state import chair_state
 from ui.widgets.redraw_clock import RedrawClock
 
 GRID_MIN_HEIGHT_PX = 1000  # below this, one chair at a time (tabs) keeps the plot readable
@@ -167,7 +166,7 @@ class MainWindow(QMainWindow):
             self.sound.play(station_sound(self._all_alarms))
         if self.tabs is not None:
             for index, panel in enumerate(self.panels):
-                state = chair_state(panel.snapshot, panel.patient, panel.now())
+                state = panel.state()
                 text = f"{panel.chair_id}: {state.text}"
                 if self.tabs.tabText(index) != text:  # a change re-lays out the tab bar
                     self.tabs.setTabText(index, text)

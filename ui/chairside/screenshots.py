@@ -93,7 +93,7 @@ def photograph(demo: Demo, size: tuple[int, int], out: Path) -> list[Path]:
     c1 = window.chair("C1")
     _show_chair(window, "C1")
     c1.action_bar.triggered.emit(Action.BREAK)
-    workflow = c1.workflow
+    workflow = c1.break_window
     assert workflow is not None and isinstance(workflow.view, BreakPanel)
     panel = workflow.view
     wait_for(panel.break_button.isEnabled)
@@ -101,7 +101,7 @@ def photograph(demo: Demo, size: tuple[int, int], out: Path) -> list[Path]:
     wait_for(lambda: c1.patient is not None and c1.patient.paused_since is not None)
     _settle()
     save("break", workflow)
-    c1.close_workflow()
+    workflow.close()
 
     c4 = window.chair("C4")
     _show_chair(window, "C4")
