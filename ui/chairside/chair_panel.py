@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +38,7 @@ from ui.widgets.numerics import NumericsPanel
 from ui.workflows.break_panel import BreakPanel
 from ui.workflows.checkin_wizard import CheckInWizard, PumpChoice
 from ui.workflows.completion_view import CompletionView
+from ui.workflows.observation_due import SITE, VITALS, ObservationDue
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.side_effect_dialog import SideEffectDialog
 from ui.workflows.site_check_dialog import SiteCheckDialog
@@ -45,6 +47,7 @@ from ui.workflows.vitals_dialog import VitalsDialog
 from ui.workflows.widgets import MessageLine
 
 PLOT_MIN_HEIGHT_PX = 240
+DUE_POINTS = 11
 TICKS_PER_SECOND = 10  # of the redraw clock: countdowns of hidden views once a second
 
 
@@ -95,6 +98,8 @@ class ChairPanel(QWidget):
         self._ticks = 0
         self._break_infusion: int | None = None
         self._break_panel: BreakPanel | None = None
+        self.due: ObservationDue | None = None  # while infusing or in observation
+        self._due_appointment: int | None = None
         self._fitted = False
         self._lay_out()
         self.alarm_banner.setVisible(False)
@@ -112,6 +117,9 @@ class ChairPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.banner)
+        self._due_row = QVBoxLayout()
+        self._due_row.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._due_row)
         layout.addWidget(self.alarm_banner)
         layout.addWidget(self.numerics)
         layout.addWidget(self.plot, 1)
@@ -123,8 +131,11 @@ class ChairPanel(QWidget):
     def refresh(self) -> None:
         self.parts.alarms.tick()
         self._ticks += 1
-        if self._break_panel is not None and self._ticks % TICKS_PER_SECOND == 0:
-            self._break_panel.refresh()
+        if self._ticks % TICKS_PER_SECOND == 0:
+            # Their own timers stop when hidden (another tab): the due alarms must not.
+            for view in (self._break_panel, self.due):
+                if view is not None:
+                    view.refresh()
         # Shown only while the chair has an alarm: the plot gets the room otherwise.
         has_alarms = bool(self.parts.alarms.alarms())
         if self.alarm_banner.isVisibleTo(self) != has_alarms:
@@ -165,11 +176,42 @@ class ChairPanel(QWidget):
             self.break_window, self._break_panel = None, None
         if self.break_window is None and patient is not None and patient.paused_since:
             self._break_for(patient)
+        self._follow_due_checks(patient)
         self.banner.show_patient(patient)
         self.numerics.set_order(None if patient is None else patient.volume_ml)
         self.plot.set_volume_to_be_infused(None if patient is None else patient.volume_ml)
         self._update_actions()
         self.patient_loaded.emit(patient)
+
+    def _follow_due_checks(self, patient: ChairPatient | None) -> None:
+        """Vital signs and site check due times from the start to the end of observation."""
+        under_care = patient is not None and (
+            patient.infusion_status in (InfusionStatus.RUNNING, InfusionStatus.PAUSED)
+            or patient.appointment_status is AppointmentStatus.OBSERVATION)
+        appointment = patient.appointment_id if patient is not None and under_care else None
+        if self.due is not None and self._due_appointment == appointment:
+            return
+        if self.due is not None:
+            self.due.close()
+            self.due.deleteLater()
+            self.due = None
+            for condition in (VITALS, SITE):
+                self.parts.alarms.clear_condition(condition)
+        self._due_appointment = appointment
+        if appointment is not None:
+            p = self.parts
+            self.due = ObservationDue(p.services, p.runner, appointment, chair_alarms=p.alarms,
+                                      tz=p.tz)
+            for label in (self.due.vitals, self.due.site):
+                # One line beside each other: at 1366x768 the plot needs the height.
+                font = QFont(label.font())
+                font.setPointSize(DUE_POINTS)
+                label.setFont(font)
+                label.setWordWrap(False)
+            due_layout = self.due.layout()
+            if due_layout is not None:
+                due_layout.setContentsMargins(8, 0, 8, 0)
+            self._due_row.addWidget(self.due)
 
     def _on_chair_updated(self, update: ChairUpdate) -> None:
         if update.snapshot.chair_id != self.chair_id:
@@ -216,9 +258,13 @@ class ChairPanel(QWidget):
                                     infusion_id=patient.infusion_id,
                                     drug_id=patient.titration_protocol or None)
         if action is Action.VITALS:
-            return VitalsDialog(p.services, p.runner, aid, tz=p.tz)
+            vitals = VitalsDialog(p.services, p.runner, aid, tz=p.tz)
+            vitals.recorded.connect(lambda _: self._reload_due())
+            return vitals
         if action is Action.SITE:
-            return SiteCheckDialog(p.services, p.runner, aid, tz=p.tz)
+            site = SiteCheckDialog(p.services, p.runner, aid, tz=p.tz)
+            site.recorded.connect(lambda _: self._reload_due())
+            return site
         iid = patient.infusion_id
         if iid is None:
             self.message.problem("No infusion has been started in this chair yet.")
@@ -246,6 +292,10 @@ class ChairPanel(QWidget):
                                                panel, self, keep=True)
             self._break_infusion, self._break_panel = patient.infusion_id, panel
         return self.break_window
+
+    def _reload_due(self) -> None:
+        if self.due is not None:
+            self.due.reload()
 
     @property
     def pump(self) -> PumpPoller:
@@ -299,3 +349,5 @@ class ChairPanel(QWidget):
         if self.break_window is not None:
             self.break_window.discard()
             self.break_window, self._break_panel = None, None
+        if self.due is not None:
+            self.due.close()

@@ -39,6 +39,11 @@ def test_four_chairs_show_live_samples_in_plots_and_numerics(demo: Demo, qtbot: 
     qtbot.waitUntil(c3.action_bar.buttons[Action.CHECK_IN].isEnabled, timeout=WAIT_MS)
     assert not c3.action_bar.buttons[Action.TITRATE].isEnabled()
     assert window.tabs is not None and window.tabs.tabText(0) == "C1: Infusing"
+    # Due checks are followed from the start: vitals were taken at the start.
+    qtbot.waitUntil(lambda: c1.due is not None and "Vital signs" in c1.due.vitals.text(),
+                    timeout=WAIT_MS)
+    assert c1.parts.alarms.alarm("vital_signs_due") is None
+    assert c3.due is None  # not before the infusion starts
 
 
 def test_a_stall_shows_the_banner_and_the_alarm_list(demo: Demo, qtbot: QtBot) -> None:
