@@ -34,6 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--timeout", type=float, default=1.0, help="reply timeout in seconds")
     probe.set_defaults(handler=_probe)
 
+    monitor = commands.add_parser(
+        "monitor", help="monitor pumps headless; alarm transitions as JSON lines"
+    )
+    monitor.add_argument(
+        "ports", metavar="PORT", nargs="+", help="a pump's port, or CHAIR=PORT"
+    )
+    monitor.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+    monitor.add_argument("--duration", type=float, default=None, help="stop after S seconds")
+    monitor.set_defaults(handler=_monitor)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser("upgrade", help="create or migrate the database")
@@ -58,6 +68,12 @@ def _probe(args: argparse.Namespace) -> int:
     from devices.driver.probe import run_probe
 
     return run_probe(args.port, timeout=args.timeout)
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    from station.monitoring.command import run_monitor
+
+    return run_monitor(args.ports, args.db, args.duration)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

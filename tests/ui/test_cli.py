@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from devices.simulator.process import SimulatorProcess
 from ui.cli import main
 
 
@@ -45,3 +47,17 @@ def test_analyze_of_a_quiet_trace_prints_nothing(
     trace.write_text("time_s,rate_ml_h,volume_ml,pressure_mmhg,status\n" + "\n".join(rows))
     assert main(["analyze", str(trace)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_monitor_reports_the_power_up_alarm_of_a_real_pump(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'station.sqlite'}"
+    with SimulatorProcess(pumps=1, speed=5, seed=2) as simulator:
+        port = simulator.ports[0].port
+        assert main(["monitor", f"chair1={port}", "--db", url, "--duration", "3"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    assert any(
+        line.get("condition") == "pump_reset" and line.get("kind") == "raised"
+        for line in lines
+    ), lines
