@@ -135,3 +135,5 @@ class DislodgementDetector:
         if t - self._back_since >= self.settings.clear_s:
             self.present = False
             self._candidate_since = None
+            # The pressure is back at its level now: a drop from here on is a new onset.
+            self._last_near_s = t

@@ -114,3 +114,20 @@ def test_infiltration_stays_raised_while_it_goes_on_and_ends_when_the_pump_stops
     after = [present for t, present in results if raised <= t < 9000]
     assert all(after)
     assert results[-1] == (9100.0, False)
+
+
+
+def test_a_drop_right_after_a_clear_is_a_new_dislodgement() -> None:
+    # Out at 1000 s, re-sited at 1040 s (before the baseline relearns a low level):
+    # find when the alarm clears, then the catheter comes out again on the next sample.
+    drop = 9.0 + 0.8 * 0.06 * 100
+    first = run(line_trace(1800, 1.0, 100, shapes=(step(1000, -drop), step(1040, drop))),
+                "dislodgement")
+    cleared_at = next(t for (t, now), (_, before) in zip(first[1:], first, strict=False)
+                      if before and not now)
+    shapes = (step(1000, -drop), step(1040, drop), step(cleared_at + 1.0, -drop))
+    results = run(line_trace(1800, 1.0, 100, shapes=shapes), "dislodgement")
+    raises = [t for (t, now), (_, before) in zip(results[1:], results, strict=False)
+              if now and not before]
+    assert len(raises) == 2
+    assert cleared_at < raises[1] <= cleared_at + 31
