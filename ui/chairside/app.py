@@ -102,6 +102,16 @@ def build_station(monitoring: MonitoringService, services: StationServices,
     return Station(window, runner, bridge, unsubscribe)
 
 
+def last_line(text: str) -> str:
+    """The reason at the end of a message that carries a child process's traceback."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else text
+
+
+def no_sound() -> None:
+    """For `open_demo(sound=...)`: a station without alarm sound (tests, screenshots)."""
+
+
 def demo_settings(speed: float) -> MonitorSettings:
     """Poll a sped-up simulator faster, so there is about one sample per pump second."""
     if speed <= 1:
@@ -228,10 +238,12 @@ class Demo:
 @contextlib.contextmanager
 def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHAIRS,
               sim_args: Sequence[str] = (), grid: bool | None = None,
-              sound: bool = True, clock: Callable[[], datetime] | None = None
+              sound: Callable[[], AlarmSound | None] = AlarmSound,
+              clock: Callable[[], datetime] | None = None
               ) -> Iterator[Demo]:
     """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
 
+    `sound`: makes the station's alarm sound (tests: none, or one without a device).
     `clock`: the services' (tests move it to reach a break's overrun without waiting).
     """
     tz = local_tz()
@@ -258,7 +270,7 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         monitoring.subscribe(program_when_identified(monitoring, day.starts,
                                                      str(day.actor.user_id)))
         station = build_station(monitoring, services, sessions, training=True, tz=tz,
-                                sound=AlarmSound() if sound else None, grid=grid)
+                                sound=sound(), grid=grid)
         stack.callback(station.close)
         monitoring.start()
         yield Demo(station, simulator, monitoring, services, sessions)
@@ -273,6 +285,13 @@ def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
     if not 1 <= pumps <= MAX_CHAIRS:
         print(f"infusion-station demo: --pumps must be 1-{MAX_CHAIRS}", file=sys.stderr)
         return 2
-    with open_demo(pumps, speed, seed) as demo:
-        _run_window(demo.station, duration_s, size)
+    try:
+        with open_demo(pumps, speed, seed) as demo:
+            _run_window(demo.station, duration_s, size)
+    except (StorageError, OSError, RuntimeError, TimeoutError) as exc:
+        # What a trainer can act on (no simulator, no room for the training file ...).
+        log.exception("the demo could not run")
+        print("infusion-station demo: could not start the training station: "
+              f"{last_line(str(exc))}", file=sys.stderr)
+        return 1
     return 0

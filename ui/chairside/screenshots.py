@@ -19,7 +19,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QWidget
 
 from ui.chairside.action_bar import Action
-from ui.chairside.app import Demo, open_demo
+from ui.chairside.app import Demo, no_sound, open_demo
 from ui.chairside.main_window import MainWindow, wants_grid
 from ui.workflows.break_panel import BreakPanel
 from ui.workflows.checkin_wizard import CheckInWizard
@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for size in SIZES:
         with open_demo(4, SPEED, 1, running=3, sim_args=("--occlusion-limit", "80"),
-                       grid=wants_grid(4, size[1]), sound=False) as demo:
+                       grid=wants_grid(4, size[1]), sound=no_sound) as demo:
             for path in photograph(demo, size, out):
                 print(path)
     return 0

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from ui.chairside.app import Demo, open_demo
+from ui.chairside.app import Demo, no_sound, open_demo
 
 SPEED = 10.0
 NO_SOUND_MESSAGES = (r"^Couldn't (load|resolve) [\w.()\- ]+ (library|symbols)$",
@@ -26,7 +26,7 @@ NO_SOUND_MESSAGES = (r"^Couldn't (load|resolve) [\w.()\- ]+ (library|symbols)$",
 def demo(qtbot: QtBot) -> Iterator[Demo]:
     """Four chairs, two infusing; the window shown at 1366x768 (tabs)."""
     with open_demo(4, SPEED, 3, running=2, sim_args=("--occlusion-limit", "80"),
-                   grid=False, sound=False) as running:
+                   grid=False, sound=no_sound) as running:
         window = running.station.window
         window.resize(1366, 768)
         window.show()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from station.alarms import Priority
 from tests.ui.chairside.conftest import NO_SOUND_MESSAGES
-from ui.chairside.app import run_demo, run_station
+from ui.alarms.alarm_sound import AlarmSound
+from ui.chairside.app import open_demo, run_demo, run_station
 
 
 @pytest.mark.qt_log_ignore(*NO_SOUND_MESSAGES)
@@ -35,3 +38,32 @@ def test_run_station_says_what_is_wrong_with_the_database(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert run_station("nosuchdriver://x", ["C1=/dev/null"], training=False) == 1
     assert capsys.readouterr().err.startswith("infusion-station run: ")
+
+
+def test_a_missing_sound_device_is_said_on_the_status_line_and_raised(qtbot: QtBot) -> None:
+    def mute() -> AlarmSound:
+        return AlarmSound(output="no audio output device found")
+
+    with open_demo(1, 10.0, 7, running=0, sound=mute) as demo:
+        window = demo.station.window
+        window.show()
+        window.start()
+        status = window.statusBar().currentMessage()
+        assert status.startswith("No sound device: alarms are shown on screen but cannot be "
+                                 "heard (no audio output device found)")
+        rows = window.alarm_list.view.alarm_model
+        qtbot.waitUntil(lambda: rows.rowCount() == 1, timeout=5000)
+        row = rows.row_at(0)
+        assert (row.chair_id, row.condition, row.priority) == (
+            "Station", "sound_device_missing", Priority.HIGH)
+
+
+def test_run_demo_says_why_it_could_not_start(
+        capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    # A speed the simulator refuses: the real process exits at once with its reason.
+    with caplog.at_level(logging.CRITICAL):  # the traceback goes to the log, not the nurse
+        assert run_demo(pumps=1, speed=-1.0, duration_s=0.1) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("infusion-station demo: could not start the training station: ")
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert "-1.0" in err  # the simulator's own reason

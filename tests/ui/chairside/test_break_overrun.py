@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from station.alarms import Priority
 from ui.chairside.action_bar import Action
-from ui.chairside.app import open_demo
+from ui.chairside.app import no_sound, open_demo
 from ui.workflows.break_panel import BreakPanel
 
 WAIT_MS = 20000
@@ -29,7 +29,7 @@ class SettableClock:
 
 def test_break_overrun_is_raised_with_the_break_window_closed(qtbot: QtBot) -> None:
     clock = SettableClock(datetime.now(UTC))
-    with open_demo(2, 10.0, 6, running=1, sound=False, grid=False, clock=clock) as demo:
+    with open_demo(2, 10.0, 6, running=1, sound=no_sound, grid=False, clock=clock) as demo:
         window = demo.station.window
         window.show()
         window.start()

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from station.persistence.alarms import Alarm, AlarmTransition, AlarmTransitionKind
 from ui.chairside.action_bar import Action
-from ui.chairside.app import Demo, open_demo
+from ui.chairside.app import Demo, no_sound, open_demo
 from ui.chairside.chair_state import ChairState
 
 WAIT_MS = 20000
@@ -89,7 +89,7 @@ def test_acknowledge_from_the_window_is_stored(demo: Demo, qtbot: QtBot) -> None
 
 def test_closing_the_window_stops_every_thread_and_timer(qtbot: QtBot) -> None:
     before = set(threading.enumerate())
-    with open_demo(2, 10.0, 4, running=1, sound=False, grid=True) as demo:
+    with open_demo(2, 10.0, 4, running=1, sound=no_sound, grid=True) as demo:
         window = demo.station.window
         window.show()
         window.start()
