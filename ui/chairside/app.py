@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+import platformdirs
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,7 @@ from station.monitoring import (
     parse_endpoints,
 )
 from station.persistence import make_sessionmaker, open_database
+from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
 from station.services import StationServices
 from station.services.bundle import load_library
@@ -187,8 +189,17 @@ def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
         monitoring.stop()
 
 
+def training_database_url() -> str:
+    """Training on real pumps keeps its records apart: never the station's database."""
+    path = platformdirs.user_data_path(APP_NAME) / "training" / "training.sqlite"
+    return f"sqlite:///{path}"
+
+
 def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
-    """The workstation on real pumps: `LABEL=PORT` or `PORT` each (1-4); exit status."""
+    """The workstation on real pumps: `LABEL=PORT` or `PORT` each (1-4); exit status.
+
+    `training`: the TRAINING mark, and without `db_url` the training database.
+    """
     try:
         endpoints = parse_endpoints(ports)
     except ValueError as exc:
@@ -197,6 +208,8 @@ def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
     if not 1 <= len(endpoints) <= MAX_CHAIRS:
         print(f"infusion-station run: give 1 to {MAX_CHAIRS} pump ports", file=sys.stderr)
         return 2
+    if training and db_url is None:
+        db_url = training_database_url()
     try:
         engine = open_database(db_url)
     except StorageError as exc:

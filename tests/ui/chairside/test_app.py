@@ -9,9 +9,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from station.alarms import Priority
+from station.persistence.database import default_sqlite_path
 from tests.ui.chairside.conftest import NO_SOUND_MESSAGES
 from ui.alarms.alarm_sound import AlarmSound
-from ui.chairside.app import open_demo, run_demo, run_station
+from ui.chairside.app import open_demo, run_demo, run_station, training_database_url
 
 
 @pytest.mark.qt_log_ignore(*NO_SOUND_MESSAGES)
@@ -67,3 +68,11 @@ def test_run_demo_says_why_it_could_not_start(
     assert err.startswith("infusion-station demo: could not start the training station: ")
     assert "Traceback" not in err and err.count("\n") == 1
     assert "-1.0" in err  # the simulator's own reason
+
+
+def test_training_never_uses_the_station_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("INFUSION_STATION_DB", raising=False)
+    normal = default_sqlite_path()
+    training = training_database_url()
+    assert training.startswith("sqlite:///") and "training" in training
+    assert str(normal) not in training
