@@ -20,7 +20,7 @@ from station.persistence.delivery import Infusion
 from station.persistence.errors import storage_errors
 from station.persistence.events import InfusionEvent, InfusionEventKind, NotDeliveringReason
 from station.persistence.people import ActorKind
-from station.persistence.unit_of_work import insist_on_synchronous_commit
+from station.persistence.unit_of_work import write_transaction
 from station.services.context import ServiceContext
 
 
@@ -31,8 +31,10 @@ def writing(ctx: ServiceContext, what: str) -> Iterator[Session]:
     An exception inside rolls everything back; storage failures become
     :class:`~station.persistence.errors.StorageError` naming ``what``.
     """
-    with storage_errors(f"cannot {what}"), ctx.sessions() as session, session.begin():
-        insist_on_synchronous_commit(session)
+    # The storage layer's write transaction takes SQLite's write lock at BEGIN: a plain
+    # BEGIN fails at once with "database is locked" when the monitoring thread commits
+    # telemetry between this transaction's first read and its first write.
+    with write_transaction(ctx.sessions, what) as session:
         yield session
 
 
