@@ -19,15 +19,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser(
-        "demo", help="start simulated pumps and watch them live (training)"
+        "demo", help="training: simulated pumps, a demo schedule and the chairside window"
     )
-    demo.add_argument("--pumps", type=int, default=4, help="simulated pumps (1-16, default 4)")
+    demo.add_argument("--pumps", type=int, default=4, help="simulated pumps (1-4, default 4)")
     demo.add_argument("--speed", type=float, default=1.0, help="simulator speed-up factor")
     demo.add_argument("--seed", type=int, default=1, help="simulator random seed")
     demo.add_argument(
-        "--duration", type=float, default=None, help="stop after this many seconds"
+        "--duration", type=float, default=None, help="close after this many seconds"
     )
     demo.set_defaults(handler=_demo)
+
+    run = commands.add_parser("run", help="the chairside window on real pumps (1-4 chairs)")
+    run.add_argument("ports", metavar="PORT", nargs="+", help="a pump's port, or CHAIR=PORT")
+    run.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+    run.add_argument(
+        "--training", action="store_true", help="training mode: its own database, marked"
+    )
+    run.set_defaults(handler=_run)
 
     probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
     probe.add_argument("port", metavar="PORT", help="/dev/ttyUSB0, COM3, socket://host:port")
@@ -59,9 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ui.console_monitor import run_demo
+    from ui.chairside.app import run_demo
 
-    return run_demo(pumps=args.pumps, speed=args.speed, seed=args.seed, duration=args.duration)
+    return run_demo(
+        pumps=args.pumps, speed=args.speed, seed=args.seed, duration_s=args.duration
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ui.chairside.app import run_station
+
+    return run_station(db_url=args.db, ports=args.ports, training=args.training)
 
 
 def _probe(args: argparse.Namespace) -> int:

@@ -55,9 +55,19 @@ def test_monitor_reports_the_power_up_alarm_of_a_real_pump(
     url = f"sqlite:///{tmp_path / 'station.sqlite'}"
     with SimulatorProcess(pumps=1, speed=5, seed=2) as simulator:
         port = simulator.ports[0].port
-        assert main(["monitor", f"chair1={port}", "--db", url, "--duration", "3"]) == 0
+        assert main(["monitor", f"chair1={port}", "--db", url, "--duration", "6"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
     assert any(
         line.get("condition") == "pump_reset" and line.get("kind") == "raised"
         for line in lines
     ), lines
+
+
+def test_demo_refuses_an_impossible_pump_count(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--pumps", "5"]) == 2
+    assert "--pumps must be 1-4" in capsys.readouterr().err
+
+
+def test_run_refuses_a_bad_port_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "=", "--db", "sqlite://"]) == 2
+    assert "infusion-station run:" in capsys.readouterr().err

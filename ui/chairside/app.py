@@ -167,6 +167,8 @@ def _run_window(station: Station, duration_s: float | None, size: tuple[int, int
     stopper.setSingleShot(True)
     stopper.timeout.connect(window.close)
     if size is None:
+        # Fill the screen even where no window manager maximises (a kiosk, Xvfb).
+        window.setGeometry(window.screen().availableGeometry())
         window.showMaximized()
     else:
         window.resize(*size)
