@@ -27,7 +27,7 @@ class Source(StrEnum):
     PUMP = "pump"  # the pump's own alarm letter (A?S, A?R, ...) or extended status
     DETECTOR = "detector"  # the station's streaming detectors on pressure and rate
     TIMER = "timer"  # a clinical schedule (site check, titration, pause, observation)
-    STATION = "station"  # the station itself (link, sound device, rate check)
+    STATION = "station"  # the station itself (link, sound device, rate check, storage)
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,10 @@ _ROWS = (
     ConditionSpec("sound_device_missing", _P.HIGH, False, _C.TECHNICAL, _S.STATION,
                   "The station has no working sound device: alarms are silent here.",
                   "Restore the speaker or use another station; watch the screen."),
+    ConditionSpec("storage_unavailable", _P.HIGH, False, _C.TECHNICAL, _S.STATION,
+                  "The database refuses writes: alarms, events and telemetry are not "
+                  "being recorded (they are kept and retried).",
+                  "Call technical support; record on paper until this alarm ends."),
 )
 
 CONDITIONS: dict[str, ConditionSpec] = {row.name: row for row in _ROWS}

@@ -28,11 +28,14 @@ from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
 from station.detection import Sample as LineSample
 from station.monitoring.config import MonitorSettings, PumpEndpoint
+from station.monitoring.program import InfusionProgram
+from station.monitoring.program_watch import ProgramWatch
 from station.monitoring.recorder import MonitorRecorder, RecordContext
 from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
 
 AIR_IN_LINE = "air_in_line"
 LOW_BATTERY = "low_battery"
+STORAGE_UNAVAILABLE = "storage_unavailable"
 
 
 class _StoringSink:
@@ -66,6 +69,8 @@ class ChairMonitor:
         self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock)
         self._watch = LinkWatch(self.alarms, clock, settings.link_watch_s)
         self._line = LineMonitor(self.alarms)
+        self._program_watch = ProgramWatch(self.alarms, settings)
+        self._program: InfusionProgram | None = None
         self._link = LinkState.DISCONNECTED
         self._info: PumpInfo | None = None
         self._latest: Sample | None = None
@@ -96,6 +101,7 @@ class ChairMonitor:
             self._on_link_changed(event)
         else:
             self._on_identified(event)
+        self._check_storage()
         return self._update(event)
 
     def _on_sample(self, sample: Sample) -> None:
@@ -110,6 +116,7 @@ class ChairMonitor:
                                       detail="the pump reports air in the line")
             self.alarms.set_condition(LOW_BATTERY, battery <= self._settings.low_battery_percent,
                                       detail=f"battery {battery} %")
+        self._program_watch.feed(sample, self._program)
 
     def _on_pump_alarm(self, alarm: PumpAlarm) -> None:
         # The power-up `A?R` comes during the connection sequence, before the pump is
@@ -176,6 +183,7 @@ class ChairMonitor:
             self._watch.tick()
         if self._clock.monotonic() >= self._next_binding_check:
             self._check_binding()
+        self._check_storage()
         if not self._sink.recent and self.context == before:
             return None
         return self._update(None)
@@ -183,15 +191,32 @@ class ChairMonitor:
     def rebind(self) -> ChairUpdate:
         """Look up the pump's infusion now (the services just started or ended one)."""
         self._check_binding()
+        self._check_storage()
         return self._update(None)
 
     def _check_binding(self) -> None:
-        """Look up the infusion running on this pump (samples are stored under it)."""
+        """Look up the infusion running on this pump (samples are stored under it) and
+        its program (what the samples are checked against)."""
         self._next_binding_check = self._clock.monotonic() + self._settings.binding_refresh_s
         if self.context.pump_id is None:
             return
         infusion_id = self._recorder.active_infusion(self.context.pump_id)
+        if self._recorder.lookup_refused:
+            return  # unknown, not "no infusion": keep the binding, ask again later
         self.context = replace(self.context, infusion_id=infusion_id)
+        if infusion_id is None:
+            self._program = None
+            self._program_watch.unbound()
+            return
+        program = self._recorder.program(infusion_id)
+        if program is not None or not self._recorder.lookup_refused:
+            self._program = program
+
+    def _check_storage(self) -> None:
+        """`storage_unavailable` while the database refuses what this station writes."""
+        self.alarms.set_condition(STORAGE_UNAVAILABLE, self._recorder.refusing,
+                                  detail=f"{self._recorder.waiting} records waiting, "
+                                         f"{self._recorder.telemetry_pending} samples waiting")
 
     def _find_chair_row(self) -> None:
         """The `chairs` row whose label is this chair's id, if the schedule has one."""

@@ -23,6 +23,12 @@ DEFAULT_LINK_WATCH_S = 8.0
 DEFAULT_LOW_BATTERY_PERCENT = 20
 # How often a chair without a running infusion looks one up for its pump.
 DEFAULT_BINDING_REFRESH_S = 10.0
+# `volume_near_end` when what is left is under 10 % of the VTBI or 15 min at the rate.
+DEFAULT_NEAR_END_FRACTION = 0.10
+DEFAULT_NEAR_END_S = 15 * 60.0
+# Consecutive infusing samples off the expected rate before `rate_mismatch`: a step
+# being sent to the pump must not flash an alarm (3 s at the default 1 s poll).
+DEFAULT_RATE_MISMATCH_SAMPLES = 3
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,17 @@ class MonitorSettings:
     low_battery_percent: int = DEFAULT_LOW_BATTERY_PERCENT
     binding_refresh_s: float = DEFAULT_BINDING_REFRESH_S
     detection_time_scale: float = 1.0
+    near_end_fraction: float = DEFAULT_NEAR_END_FRACTION
+    near_end_s: float = DEFAULT_NEAR_END_S  # seconds of pump time at the current rate
+    rate_mismatch_samples: int = DEFAULT_RATE_MISMATCH_SAMPLES
 
     def __post_init__(self) -> None:
         if self.tick_s <= 0 or self.detection_time_scale <= 0:
             raise ValueError("tick_s and detection_time_scale must be positive")
+        if not 0 <= self.near_end_fraction < 1 or self.near_end_s < 0:
+            raise ValueError("near_end_fraction must be in [0, 1), near_end_s not negative")
+        if self.rate_mismatch_samples < 1:
+            raise ValueError("rate_mismatch_samples must be at least 1")
         if not 0 < self.link_watch_s < LOST_LINK_REQUIRED_S:
             raise ValueError(f"link_watch_s must be in (0, {LOST_LINK_REQUIRED_S}) s")
         if self.driver.poll_interval_s * 2 > self.link_watch_s:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +22,7 @@ from devices.driver import PumpInfo, Sample
 from station.alarms import CONDITIONS, AlarmTransition, Source, TransitionKind
 from station.alarms.sink import SYSTEM_ACTOR
 from station.monitoring.backlog import WriteBacklog
+from station.monitoring.program import InfusionProgram, load_program
 from station.monitoring.pump_registry import PumpRegistry
 from station.persistence import (
     AlarmLog,
@@ -36,6 +38,7 @@ from station.persistence.people import ActorKind
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
+LookedUp = TypeVar("LookedUp")
 _TEXT_MAX = 500  # String(500) columns of the alarm tables
 _EVENT_DETAIL_MAX = 200  # infusion_events.reason_detail
 
@@ -55,11 +58,24 @@ class MonitorRecorder:
     def __init__(self, sessions: sessionmaker[Session], *, utc_now: Callable[[], datetime],
                  monotonic: Callable[[], float]) -> None:
         self.pumps = PumpRegistry(sessions)
+        self._sessions = sessions
         self._alarms = AlarmLog(sessions)
         self._events = EventStore(sessions, utc_now)
         self._telemetry = TelemetryWriter(sessions, clock=monotonic)
         self._backlog = WriteBacklog()
         self._stored_ids: dict[str, int] = {}  # engine alarm id -> alarms.id
+        self._lookup_refused = False  # the last lookup failed
+        self._telemetry_refused = False  # the last telemetry write failed, samples wait
+
+    @property
+    def lookup_refused(self) -> bool:
+        """The last lookup failed: its None means "unknown", not "none"."""
+        return self._lookup_refused
+
+    @property
+    def refusing(self) -> bool:
+        """The database refuses writes or lookups now (`storage_unavailable`)."""
+        return bool(self._backlog) or self._lookup_refused or self._telemetry_refused
 
     @property
     def waiting(self) -> int:
@@ -139,15 +155,31 @@ class MonitorRecorder:
 
     def register_pump(self, info: PumpInfo, port_url: str) -> int | None:
         """The pump's row id; None (logged) when the database cannot be reached now."""
-        return _looked_up(f"pump {info.serial_number} at {port_url}",
-                          lambda: self.pumps.register(info, port_url))
+        return self._looked_up(f"pump {info.serial_number} at {port_url}",
+                               lambda: self.pumps.register(info, port_url))
 
     def chair_row(self, label: str) -> int | None:
-        return _looked_up(f"chair {label}", lambda: self.pumps.chair_row(label))
+        return self._looked_up(f"chair {label}", lambda: self.pumps.chair_row(label))
 
     def active_infusion(self, pump_id: int) -> int | None:
-        return _looked_up(f"the infusion of pump {pump_id}",
-                          lambda: self.pumps.active_infusion(pump_id))
+        return self._looked_up(f"the infusion of pump {pump_id}",
+                               lambda: self.pumps.active_infusion(pump_id))
+
+    def program(self, infusion_id: int) -> InfusionProgram | None:
+        """The infusion's stored VTBI and expected rate; None while it cannot be read."""
+        return self._looked_up(f"the program of infusion {infusion_id}",
+                               lambda: load_program(self._sessions, infusion_id))
+
+    def _looked_up(self, what: str, lookup: Callable[[], LookedUp | None]) -> LookedUp | None:
+        """A row, or None (logged) while the database cannot answer: monitoring goes on."""
+        try:
+            found = lookup()
+        except StorageError as exc:
+            self._lookup_refused = True
+            log.error("cannot look up %s: %s", what, exc)
+            return None
+        self._lookup_refused = False
+        return found
 
     def sample(self, infusion_id: int, sample: Sample) -> None:
         """Buffer one sample (flushed at most 1 s after the oldest buffered one)."""
@@ -172,17 +204,12 @@ class MonitorRecorder:
         try:
             write()
         except StorageError as exc:
+            self._telemetry_refused = True
             log.error("cannot store telemetry (%d samples waiting): %s",
                       self._telemetry.pending, exc)
-
-
-def _looked_up(what: str, lookup: Callable[[], int | None]) -> int | None:
-    """A row id, or None (logged) while the database cannot answer: monitoring goes on."""
-    try:
-        return lookup()
-    except StorageError as exc:
-        log.error("cannot look up %s: %s", what, exc)
-        return None
+            return
+        if self._telemetry.pending == 0:
+            self._telemetry_refused = False
 
 
 def _actor(transition: AlarmTransition) -> tuple[ActorKind, int | None]:

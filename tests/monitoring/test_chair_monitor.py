@@ -192,14 +192,22 @@ def test_alarms_raised_while_the_database_is_locked_are_stored_in_order_afterwar
     chair.monitor.handle(PumpAlarm(PUMP, chair.stamp(), AlarmCode.STALL, AlarmSource.AUTO,
                                    acknowledged_at_pump=False))
     chair.sample()  # the prompt again: the stall's condition ends, its alarm stays latched
-    assert chair.recorder.waiting == 2
-    assert "pump_stall" in chair.open_conditions()  # monitoring carries on meanwhile
+    # The stall, the storage alarm it caused, the stall's end: kept in order.
+    assert chair.recorder.waiting == 3
+    assert {"pump_stall", "storage_unavailable"} <= chair.open_conditions()
 
     other.execute("ROLLBACK")
     chair.clock.advance(0.25)
     chair.monitor.tick()
     chair.recorder.tick()
+    chair.clock.advance(0.25)
+    chair.monitor.tick()  # everything stored: the storage alarm ends
 
     assert chair.recorder.waiting == 0
     [alarm] = stored_alarms(sessions, "pump_stall")
     assert stored_kinds(sessions, alarm.id) == ["raised", "condition_ended"]
+    [storage] = stored_alarms(sessions, "storage_unavailable")
+    assert (storage.priority.value, storage.category.value) == ("high", "technical")
+    assert storage.id > alarm.id
+    assert stored_kinds(sessions, storage.id) == ["raised", "condition_ended"]
+    assert "storage_unavailable" not in chair.open_conditions()
