@@ -7,7 +7,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from ui.models.series_buffer import Marker, MarkerKind, SeriesBuffer
-from ui.plots.chair_plot import PAGE_AHEAD, TOUCH_PX, ChairPlot, line_width
+from ui.plots.chair_plot import (
+    EVENT_LANE_MERGED_PX,
+    EVENT_LANES_PX,
+    PAGE_AHEAD,
+    TOUCH_PX,
+    ChairPlot,
+    line_width,
+)
 from ui.plots.marker_lane import hover_text
 
 T0 = 1_790_000_000.0
@@ -160,6 +167,32 @@ def test_markers_sit_in_their_lanes_with_the_detail_on_hover(make_plot) -> None:
     assert "Side effects: nausea, grade 2" in text and "rate halved" in text
     assert scatter.opts["hoverable"]
     assert len(plot.markers.scatters[MarkerKind.VITALS].points()) == 0
+
+
+def test_a_short_plot_merges_the_marker_lanes(make_plot, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    buffer = filled()
+    effect = Marker(T0 + 50, MarkerKind.SIDE_EFFECT, "nausea, grade 2", "rate halved")
+    buffer.add_marker(effect)
+    buffer.add_marker(Marker(T0 + 70, MarkerKind.ALARM, "** MEDIUM occlusion"))
+    plot = make_plot(buffer)
+    plot.refresh()
+    assert not plot.compact and plot.event_plot.height() == EVENT_LANES_PX
+    assert {p.pos().y() for s in plot.markers.scatters.values() for p in s.points()} == {0, 2}
+    plot.resize(900, 300)
+    qtbot.waitUntil(lambda: plot.compact)
+    assert plot.event_plot.maximumHeight() == EVENT_LANE_MERGED_PX
+    assert plot.markers.scatters[MarkerKind.SIDE_EFFECT].opts["symbol"] == "star"
+    points = [p for s in plot.markers.scatters.values() for p in s.points()]
+    assert {p.pos().y() for p in points} == {0}  # one lane
+    assert hover_text(effect) in {p.data() for p in points}
+    assert "<br>" in plot.rate_plot.getAxis("left").labelText  # two-line title
+    buffer.add_marker(Marker(T0 + 80, MarkerKind.VITALS, "BP 120/80"))
+    plot.refresh()
+    assert plot.markers.scatters[MarkerKind.VITALS].points()[0].pos().y() == 0
+    plot.resize(900, 600)
+    qtbot.waitUntil(lambda: not plot.compact)
+    assert plot.markers.scatters[MarkerKind.VITALS].points()[0].pos().y() == 1
+    assert plot.rate_plot.getAxis("left").labelText == "Rate"
 
 
 def test_controls_are_touch_sized_and_named(make_plot) -> None:  # type: ignore[no-untyped-def]

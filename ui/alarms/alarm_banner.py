@@ -189,6 +189,9 @@ class AlarmBanner(QFrame):
             buttons.addWidget(control)
         buttons.addStretch(1)
         grid = QGridLayout(self)
+        # Tight: at 1366x768 every pixel of the banner is taken from the chair's plot.
+        grid.setContentsMargins(8, 4, 8, 4)
+        grid.setVerticalSpacing(2)
         grid.addWidget(self.badge, 0, 0)
         grid.addWidget(self.what, 0, 1)
         grid.addWidget(self.more, 0, 2)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import PumpPoller
@@ -47,6 +47,7 @@ from ui.workflows.vitals_dialog import VitalsDialog
 from ui.workflows.widgets import MessageLine
 
 PLOT_MIN_HEIGHT_PX = 240
+COMPACT_BELOW_PX = 900  # a chair panel this short (1366x768) gets the compact numerics
 DUE_POINTS = 11
 TICKS_PER_SECOND = 10  # of the redraw clock: countdowns of hidden views once a second
 
@@ -117,14 +118,23 @@ class ChairPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.banner)
-        self._due_row = QVBoxLayout()
+        # The due times and the plot's view buttons share one row: the plot gets the
+        # height a row of its own would take.
+        self._due_row = QHBoxLayout()
         self._due_row.setContentsMargins(0, 0, 0, 0)
+        self._due_row.addStretch(1)
+        self._due_row.addWidget(self.plot.controls)
         layout.addLayout(self._due_row)
         layout.addWidget(self.alarm_banner)
         layout.addWidget(self.numerics)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.action_bar)
         layout.addWidget(self.message)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # Only the numerics' share of our height changes: no resize loop.
+        self.numerics.set_compact(event.size().height() < COMPACT_BELOW_PX)
 
     # -- on the redraw clock -------------------------------------------------------------
 
@@ -211,7 +221,7 @@ class ChairPanel(QWidget):
             due_layout = self.due.layout()
             if due_layout is not None:
                 due_layout.setContentsMargins(8, 0, 8, 0)
-            self._due_row.addWidget(self.due)
+            self._due_row.insertWidget(0, self.due)
 
     def _on_chair_updated(self, update: ChairUpdate) -> None:
         if update.snapshot.chair_id != self.chair_id:

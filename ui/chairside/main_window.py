@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -33,6 +33,10 @@ from ui.widgets.redraw_clock import RedrawClock
 
 GRID_MIN_HEIGHT_PX = 1000  # below this, one chair at a time (tabs) keeps the plot readable
 ALARM_LIST_MIN_WIDTH_PX = 460  # its three touch controls side by side, sized to their text
+# Below this window width (1366x768) the unit list is narrow: the chair needs the width
+# for its numerics on one line each.
+NARROW_BELOW_PX = 1600
+ALARM_LIST_NARROW_PX = 320
 GRID_MAX_CHAIRS = 2  # four full chair panels do not fit 1080 px with a readable plot
 TRAINING_TEXT = "TRAINING: simulated pumps and made-up patients, not for patient care"
 
@@ -96,6 +100,21 @@ class MainWindow(QMainWindow):
     def show_technical_problem(self, text: str) -> None:
         """A problem of the station itself (no sound device, storage waiting ...)."""
         self.statusBar().showMessage(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_alarm_list(event.size().width() < NARROW_BELOW_PX)
+
+    def _fit_alarm_list(self, narrow: bool) -> None:
+        if narrow == self.alarm_list.narrow:
+            return
+        self.alarm_list.set_narrow(narrow)
+        if narrow:
+            self.alarm_list.setMinimumWidth(ALARM_LIST_NARROW_PX)
+            self.alarm_list.setMaximumWidth(ALARM_LIST_NARROW_PX)
+        else:
+            self.alarm_list.setMinimumWidth(ALARM_LIST_MIN_WIDTH_PX)
+            self.alarm_list.setMaximumWidth(16777215)  # QWIDGETSIZE_MAX: no limit
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.clock.stop()

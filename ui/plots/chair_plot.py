@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.alarms.palette import PLOT
@@ -28,6 +28,11 @@ DEFAULT_SPAN_S = 30 * 60.0  # follow live starts by showing the last half hour
 PAGE_AHEAD = 0.10
 # Vertical ranges also grow in steps, to this multiple of the highest value seen.
 HEADROOM = 1.25
+# Below this height the four marker lanes merge into one, so the three value panes keep
+# room for their axis titles (1366x768 with an alarm banner showing).
+COMPACT_BELOW_PX = 420
+EVENT_LANES_PX = 120
+EVENT_LANE_MERGED_PX = 52
 
 
 def line_width(device_pixel_ratio: float) -> int:
@@ -97,9 +102,11 @@ class ChairPlot(QWidget):
         self.rate_plot = self._add_plot(0, "Rate", "mL/h")
         self.volume_plot = self._add_plot(1, "Volume", "mL")
         self.pressure_plot = self._add_plot(2, "Pressure", "mmHg")
+        self._titles = ((self.rate_plot, "Rate", "mL/h"), (self.volume_plot, "Volume", "mL"),
+                        (self.pressure_plot, "Pressure", "mmHg"))
         self.event_plot = self._add_plot(3, "", "", date_axis=True)
         self.graphics.ci.layout.setRowStretchFactor(3, 0)
-        self.event_plot.setFixedHeight(120)
+        self.event_plot.setFixedHeight(EVENT_LANES_PX)
         self.rate_curve = _curve(self.rate_plot, PLOT.rate, "rate", stepMode="right")
         self.volume_curve = _curve(self.volume_plot, PLOT.volume, "volume")
         self.pressure_curve = _curve(self.pressure_plot, PLOT.pressure, "pressure")
@@ -182,6 +189,23 @@ class ChairPlot(QWidget):
             self._follow_latest()
         self._show_pressure_state(buf.pressure_reported)  # last: centred in the new view
 
+    @property
+    def compact(self) -> bool:
+        """Whether the marker lanes are merged into one (a short plot)."""
+        return self.markers.merged
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # Only the event plot's share of our height changes: no resize loop.
+        compact = event.size().height() < COMPACT_BELOW_PX
+        if compact != self.markers.merged:
+            self.markers.set_merged(compact)
+            self.event_plot.setFixedHeight(EVENT_LANE_MERGED_PX if compact else EVENT_LANES_PX)
+            # A short pane cannot hold "Pressure (mmHg)" on one vertical line: two lines
+            # fit beside the ticks, so the titles no longer run into each other.
+            for plot, title, unit in self._titles:
+                plot.setLabel("left", f"{title}<br>" if compact else title, units=unit)
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         width = line_width(self.devicePixelRatioF())
@@ -223,13 +247,17 @@ class ChairPlot(QWidget):
         return button
 
     def _lay_out(self) -> None:
-        bar = QHBoxLayout()
+        # The view buttons in a widget of their own: a chair panel may move them into a
+        # row it already has, giving their height to the plots.
+        self.controls = QWidget()
+        bar = QHBoxLayout(self.controls)
+        bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.follow_button)
         bar.addWidget(self.whole_button)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(self.controls)
         layout.addWidget(self.graphics, 1)
         self.setMinimumSize(480, 360)
 

@@ -1,4 +1,8 @@
-"""The event strip under a chair's plots: one lane per marker kind, detail on hover."""
+"""The event strip under a chair's plots: one lane per marker kind, detail on hover.
+
+On a short screen (1366x768 with an alarm) the four lanes merge into one: the markers
+keep their symbols, colours and hover text, so the kind is still told apart.
+"""
 
 from __future__ import annotations
 
@@ -54,20 +58,36 @@ class MarkerLane:
                                          hoverSize=18, name=LANE_LABELS[kind])
             plot.addItem(scatter)
             self.scatters[kind] = scatter
-        plot.setYRange(-0.6, len(LANES) - 0.4, padding=0)
         plot.setMouseEnabled(x=True, y=False)
-        plot.getAxis("left").setTicks(
-            [[(lane, LANE_LABELS[kind]) for kind, (lane, _, _) in LANES.items()]])
+        self.merged = True  # flipped by set_merged below, which sets the axis
         self._shown = 0
+        self._markers: Sequence[Marker] = ()
+        self.set_merged(False)
+
+    def set_merged(self, merged: bool) -> None:
+        """One lane for every kind (True) or one lane per kind (False)."""
+        if merged == self.merged:
+            return
+        self.merged = merged
+        lanes = 1 if merged else len(LANES)
+        self.plot.setYRange(-0.6, lanes - 0.4, padding=0)
+        self.plot.getAxis("left").setTicks(
+            [[(0, "Events")] if merged else
+             [(lane, LANE_LABELS[kind]) for kind, (lane, _, _) in LANES.items()]])
+        self._fill(self._markers)
 
     def update(self, markers: Sequence[Marker]) -> None:
         """Refill the lanes if markers were added since the last call."""
         if len(markers) == self._shown:
             return
+        self._fill(markers)
+
+    def _fill(self, markers: Sequence[Marker]) -> None:
+        self._markers = markers
         self._shown = len(markers)
         for kind, scatter in self.scatters.items():
             mine = [m for m in markers if m.kind is kind]
-            lane = LANES[kind][0]
+            lane = 0 if self.merged else LANES[kind][0]
             scatter.setData(x=np.array([m.t for m in mine], dtype=float),
                             y=np.full(len(mine), float(lane)),
                             data=[hover_text(m) for m in mine])

@@ -3,6 +3,7 @@
 A thin view over the chair's `SeriesBuffer` (its latest sample) and the order's volume;
 `refresh()` from the redraw clock recomputes the text (time left moves with the clock
 even between samples) and touches only the labels whose text changed.
+`set_compact(True)` (a short screen) uses a smaller font on one line per value.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ FIELDS = (("rate", "Rate"), ("volume", "Volume infused"), ("remaining", "Time re
           ("status", "Pump"))
 _STALE = "color: #777777;"
 _LIVE = "color: #111111;"
+VALUE_POINTS = 22
+COMPACT_VALUE_POINTS = 16
 
 
 def _utc_now() -> datetime:
@@ -42,21 +45,39 @@ class NumericsPanel(QWidget):
         self._tz = tz
         self.shown: NumericsText | None = None
         self.values: dict[str, QLabel] = {}
-        grid = QGridLayout(self)
-        grid.setHorizontalSpacing(28)  # large values must not run into each other
-        big = QFont()
-        big.setPointSize(22)
-        big.setBold(True)
+        self.compact = True  # flipped by set_compact below, which sets the fonts
+        self._grid = QGridLayout(self)
         for column, (name, caption) in enumerate(FIELDS):
-            grid.addWidget(QLabel(caption), 0, column)
+            self._grid.addWidget(QLabel(caption), 0, column)
             value = QLabel()
-            value.setFont(big)
-            value.setWordWrap(True)
             value.setAccessibleName(caption)
-            value.setMinimumHeight(44)
-            grid.addWidget(value, 1, column)
+            self._grid.addWidget(value, 1, column)
             self.values[name] = value
+        self.set_compact(False)
         self.refresh()
+
+    def set_compact(self, compact: bool) -> None:
+        """Smaller values, each on one line (True), or large values that may wrap."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        big = QFont(self.font())
+        big.setPointSize(COMPACT_VALUE_POINTS if compact else VALUE_POINTS)
+        big.setBold(True)
+        # Large values must not run into each other.
+        self._grid.setHorizontalSpacing(16 if compact else 28)
+        self._grid.setVerticalSpacing(0 if compact else 6)
+        if compact:
+            self._grid.setContentsMargins(8, 2, 8, 2)
+        else:
+            self._grid.setContentsMargins(9, 9, 9, 9)
+        for value in self.values.values():
+            value.setFont(big)
+            value.setWordWrap(not compact)
+            value.setMinimumHeight(0 if compact else 44)
+        # The pump's state may be a sentence ("Link lost: values from ..."): it may wrap,
+        # the numbers beside it keep one line each.
+        self.values["status"].setWordWrap(True)
 
     def set_order(self, vtbi_ml: float | None, planned_end: datetime | None = None) -> None:
         self.vtbi_ml = vtbi_ml
