@@ -29,8 +29,10 @@ class Seeded:
 
 
 def seed_running_infusion(sessions: sessionmaker[Session], chair_label: str = "C1",
-                          pump_serial: str = SIM_SERIAL) -> Seeded:
-    """A nurse, a chair, and an infusion running on the pump with `pump_serial`."""
+                          pump_serial: str = SIM_SERIAL, *, rate_ml_h: float | None = None,
+                          vtbi_ml: float | None = None) -> Seeded:
+    """A nurse, a chair, and an infusion running on the pump with `pump_serial`
+    (programmed at `rate_ml_h` for `vtbi_ml` when given)."""
     user = User(username="nurse.a", display_name="Nurse A", created_at=T0)
     patient = Patient(mrn="MRN-0001", family_name="Doe", given_name="Jane",
                       date_of_birth=T0.date().replace(year=1980))
@@ -40,7 +42,7 @@ def seed_running_infusion(sessions: sessionmaker[Session], chair_label: str = "C
     order = make_order(patient, appointment)
     pump = Pump(port_url="unknown yet", model="NE1000", serial_number=pump_serial)
     infusion = Infusion(order=order, appointment=appointment, pump=pump, started_at=T0,
-                        status=InfusionStatus.RUNNING)
+                        status=InfusionStatus.RUNNING, rate_ml_h=rate_ml_h, vtbi_ml=vtbi_ml)
     Records(sessions).add(user, patient, chair, appointment, order, pump, infusion)
     return Seeded(user.id, chair.id, pump.id, infusion.id)
 
