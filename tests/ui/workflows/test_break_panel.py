@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
@@ -19,11 +18,10 @@ from station.persistence.events import InfusionEventKind
 from tests.services.world import World, start_running
 from tests.ui.alarm_fixtures import Chair
 from tests.ui.workflows.conftest import SimPump
+from tests.ui.workflows.shots import screenshot_path
 from ui.workflows.break_panel import OVERRUN, BreakPanel
 from ui.workflows.pump_commands import program_and_run
 from ui.workflows.service_runner import ServiceRunner
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def _running(world: World, sim_pump: SimPump) -> int:
@@ -54,7 +52,7 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
     assert "NEEDS HELP TO WALK" in panel.walking.text()  # diphenhydramine was given
     assert "reminder in 10:00" in panel.countdown.text()
     QApplication.processEvents()  # let the layout take the new texts before the picture
-    panel.grab().save(str(SCREENSHOTS / "workflow-break-panel.png"))
+    panel.grab().save(screenshot_path("workflow-break-panel.png"))
 
     # The library's thresholds: medium at 10 min, high at 20 min; the clock moves, no sleep.
     levels: list[int] = []
@@ -74,7 +72,7 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
     escalated = chair.alarms.alarm(OVERRUN)
     assert escalated is overrun and escalated.priority.rank == Priority.HIGH.rank
     QApplication.processEvents()
-    panel.grab().save(str(SCREENSHOTS / "workflow-break-panel-overrun.png"))
+    panel.grab().save(screenshot_path("workflow-break-panel-overrun.png"))
 
     with qtbot.waitSignal(panel.resumed, timeout=10000) as resumed:
         panel.resume_same.click()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -15,10 +13,9 @@ from station.persistence.delivery import Infusion, InfusionStatus
 from tests.services.test_checkin import Mutation, authorisation_expired, dose_missing, walk_in
 from tests.services.world import NINE, NORMAL_VITALS, World, add_patient_booking, snapshot
 from tests.ui.workflows.conftest import SimPump
+from tests.ui.workflows.shots import screenshot_path
 from ui.workflows.checkin_wizard import CheckInWizard, PumpChoice
 from ui.workflows.service_runner import ServiceRunner
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -69,7 +66,7 @@ def test_a_patient_who_cannot_start_is_turned_away_in_large_words(
     assert wizard.pages.currentWidget() is wizard.find_page
     assert snapshot(world.sessions) == before  # not checked in, not seated
     if mutate is walk_in:
-        wizard.grab().save(str(SCREENSHOTS / "workflow-checkin-refusal.png"))
+        wizard.grab().save(screenshot_path("workflow-checkin-refusal.png"))
     wizard.find_page.again_button.click()
     assert wizard.find_page.mrn.text() == "" and wizard.find_page.result.text() == ""
 
@@ -102,7 +99,7 @@ def test_check_in_to_a_running_recorded_infusion(
     wizard.pump_page.review_button.click()
     qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.start_page)
     assert "Rate 40 mL/h" in wizard.start_page.program.text()
-    wizard.grab().save(str(SCREENSHOTS / "workflow-checkin-start.png"))
+    wizard.grab().save(screenshot_path("workflow-checkin-start.png"))
     assert sim_pump.status()["status"] != "I"
     with qtbot.waitSignal(wizard.started, timeout=10000) as started:
         wizard.start_page.start_button.click()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -11,11 +9,10 @@ from station.persistence.scheduling import Appointment, AppointmentStatus
 from tests.services.world import NORMAL_VITALS, World, start_running
 from tests.ui.alarm_fixtures import Chair
 from tests.ui.workflows.conftest import SimPump
+from tests.ui.workflows.shots import screenshot_path
 from ui.workflows.completion_view import OBSERVATION_OVER, CompletionView
 from ui.workflows.pump_commands import program_and_run
 from ui.workflows.service_runner import ServiceRunner
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def test_end_short_observe_and_discharge_with_a_summary(
@@ -56,7 +53,7 @@ def test_end_short_observe_and_discharge_with_a_summary(
     assert chair.alarms.alarm(OBSERVATION_OVER) is None
     view.resize(1000, 600)
     QApplication.processEvents()
-    view.grab().save(str(SCREENSHOTS / "workflow-completion.png"))
+    view.grab().save(screenshot_path("workflow-completion.png"))
     with world.sessions() as session:
         appointment = session.get(Appointment, world.appointment_id)
         assert appointment is not None and appointment.status is AppointmentStatus.COMPLETED

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from pytestqt.qtbot import QtBot
 
@@ -12,13 +10,13 @@ from station.persistence.delivery import Infusion, InfusionStatus
 from station.persistence.observations import SideEffect as SideEffectRow
 from tests.services.world import World, start_running
 from tests.ui.workflows.conftest import SimPump
+from tests.ui.workflows.shots import screenshot_path
 from ui.workflows.pump_commands import program_and_run
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.side_effect_dialog import TOLD_ABOUT, SideEffectDialog
 
 DRUG = "ocrelizumab-later"
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def _dialog(qtbot: QtBot, world: World, runner: ServiceRunner, sim_pump: SimPump,
@@ -55,7 +53,7 @@ def test_grade_2_headache_slow_to_half_in_one_step_reaches_the_pump(
     dialog.resize(1000, 640)
     dialog.show()
     qtbot.waitExposed(dialog)
-    dialog.grab().save(str(SCREENSHOTS / "workflow-side-effect.png"))
+    dialog.grab().save(screenshot_path("workflow-side-effect.png"))
     world.clock.advance(10)
     with qtbot.waitSignal(dialog.recorded, timeout=10000) as recorded:
         dialog.apply_button.click()

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from tests.services.world import World, start_running
 from tests.ui.workflows.conftest import SimPump
+from tests.ui.workflows.shots import screenshot_path
 from ui.models.series_buffer import MarkerKind, SeriesBuffer
 from ui.workflows.pump_commands import program_and_run
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.titration_bar import TitrationBar
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def test_a_confirmed_step_sets_the_pump_and_marks_the_plot(
@@ -43,7 +40,7 @@ def test_a_confirmed_step_sets_the_pump_and_marks_the_plot(
     bar.refresh()
     assert bar.confirm_button.isEnabled() and "DUE NOW" in bar.next_label.text()
     bar.resize(1200, 140)
-    bar.grab().save(str(SCREENSHOTS / "workflow-titration-bar.png"))
+    bar.grab().save(screenshot_path("workflow-titration-bar.png"))
     with qtbot.waitSignal(bar.step_confirmed, timeout=10000) as confirmed:
         QTest.keyClick(bar, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # the shortcut
     assert confirmed.args == [80.0], bar.message
