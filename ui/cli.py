@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--training", action="store_true", help="training mode: its own database, marked"
     )
+    run.add_argument(
+        "--allow-simulated-pumps", action="store_true",
+        help="engineering: a normal station accepts simulated pumps (said on screen)",
+    )
     run.set_defaults(handler=_run)
 
     probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
@@ -77,7 +81,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ui.chairside.app import run_station
 
-    return run_station(db_url=args.db, ports=args.ports, training=args.training)
+    return run_station(db_url=args.db, ports=args.ports, training=args.training,
+                       allow_simulated=args.allow_simulated_pumps)
 
 
 def _probe(args: argparse.Namespace) -> int:
