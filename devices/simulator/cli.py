@@ -75,9 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["control"]:
         return control_main(args_list[1:])
-    args = build_parser().parse_args(args_list)
-    if args.gui:
+    if "--gui" in args_list:  # the console takes pump-sim's options and its own
         return forward_to_console([a for a in args_list if a != "--gui"])
+    args = build_parser().parse_args(args_list)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
     if args.pumps < 1:
         print("pump-sim: --pumps must be at least 1", file=sys.stderr)
