@@ -283,12 +283,14 @@ class Demo:
 def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHAIRS,
               sim_args: Sequence[str] = (), grid: bool | None = None,
               sound: Callable[[], AlarmSound | None] = AlarmSound,
-              clock: Callable[[], datetime] | None = None
+              clock: Callable[[], datetime] | None = None,
+              admission: PumpAdmission | None = None,
               ) -> Iterator[Demo]:
     """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
 
     `sound`: makes the station's alarm sound (tests: none, or one without a device).
     `clock`: the services' (tests move it to reach a break's overrun without waiting).
+    `admission`: the pump rules (default: training's; tests try a normal station's).
     """
     tz = local_tz()
     now = clock or (lambda: datetime.now(UTC))
@@ -315,7 +317,7 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         monitoring.subscribe(program_when_identified(monitoring, day.starts,
                                                      str(day.actor.user_id)))
         station = build_station(monitoring, services, sessions, training=True, tz=tz,
-                                sound=sound(), grid=grid)
+                                sound=sound(), grid=grid, admission=admission)
         stack.callback(station.close)
         monitoring.start()
         yield Demo(station, simulator, monitoring, services, sessions)
