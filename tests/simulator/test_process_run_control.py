@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +102,29 @@ def test_a_recorded_run_is_a_trace_and_a_scenario_that_replays_it(tmp_path: Path
         fired = _scenario(replay, "status")["fired"]
         assert [f["text"] for f in fired] == [s.describe() for s in recorded.steps]
         assert len(document["step"]) == 3
+
+
+def test_the_control_command_drives_the_scenario_and_the_speed(tmp_path: Path) -> None:
+    path = tmp_path / "short.toml"
+    path.write_text(SCENARIO)
+    with SimulatorProcess(speed=1.0) as sim:  # the 30 s scenario outlasts the commands
+        control = str(sim.ports[0].control)
+
+        def run(*args: str) -> tuple[int, dict[str, Any]]:
+            done = subprocess.run([sys.executable, "-m", "devices.simulator", "control",
+                                   "--socket", control, *args],
+                                  capture_output=True, text=True, timeout=30, check=False)
+            return done.returncode, json.loads(done.stdout) if done.stdout else {}
+
+        assert run("scenario", "load", str(path))[1]["title"] == "Short"
+        code, reply = run("scenario", "start", "--stand-in")
+        assert code == 0 and reply["state"] == "running" and reply["stand_in"] is True
+        assert run("speed", "2")[1]["speed"] == 2
+        assert run("scenario", "stop")[1]["state"] == "stopped"
+        assert run("scenario", "pause")[0] == 1  # refused: it is stopped
+        assert run("record", "start", str(tmp_path / "rec"))[0] == 0
+        assert run("record", "stop")[1]["files"][-1].endswith("run.json")
+        done = subprocess.run([sys.executable, "-m", "devices.simulator", "control",
+                               "--socket", control, "scenario", "load"],
+                              capture_output=True, text=True, timeout=30, check=False)
+        assert done.returncode == 2 and "scenario load needs a FILE" in done.stderr
