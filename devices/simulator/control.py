@@ -9,6 +9,7 @@ Requests (`pump` is a pump number from 1; absent or null means every pump):
     {"op": "power_cycle", "pump": 1, "off_s": 5}
     {"op": "pull_cable", "pump": 1, "mode": "silent"}    {"op": "plug_cable", "pump": 1}
     {"op": "ports"}     {"op": "faults"}
+    {"op": "keypad", "pump": 1, "keys": ["RAT 50 MH", "RUN"]}   (a person at the pump's keys)
     {"op": "speed", "speed": 10}
     {"op": "scenario", "action": "load", "path": "..."}   (or "text" and "format": "toml")
     {"op": "scenario", "action": "start", "stand_in": false}   pause | resume | stop
@@ -32,6 +33,7 @@ from devices.simulator.faults import PARAMETERS, FaultError, FaultKind, NumberPa
 from devices.simulator.fleet import Fleet
 from devices.simulator.run_control import RunControl
 from devices.simulator.scenario import ScenarioError, load_scenario_file, parse_text
+from devices.simulator.scenario_step import keypad_keys
 from devices.simulator.server import Server
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,8 @@ def handle_request(
     return reply
 
 
-_RECORDED = frozenset({"inject", "clear", "set", "power_cycle", "pull_cable", "plug_cable"})
+_RECORDED = frozenset({"inject", "clear", "set", "power_cycle", "pull_cable", "plug_cable",
+                       "keypad"})
 
 
 def _as_step(request: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +97,8 @@ def _as_step(request: dict[str, Any]) -> dict[str, Any]:
     if op == "pull_cable":
         return {"pump": pump, "inject": "pulled_cable",
                 "params": {"mode": request.get("mode", "silent")}}
+    if op == "keypad":
+        return {"pump": pump, "keypad": request.get("keys")}
     return {"pump": pump, "clear": "pulled_cable"}
 
 
@@ -157,6 +162,10 @@ def _pump_request(
         fleet.inject(pump, FaultKind.PULLED_CABLE, {"mode": request.get("mode", "silent")})
     elif op == "plug_cable":
         fleet.clear(pump, FaultKind.PULLED_CABLE)
+    elif op == "keypad":
+        refused = fleet.keypad(pump, keypad_keys(request.get("keys")))
+        if refused:
+            return {"ok": False, "error": "; ".join(refused)}
     else:
         known = ("status ports faults inject clear set power_cycle pull_cable plug_cable "
                  "speed scenario record")

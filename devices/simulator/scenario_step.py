@@ -126,7 +126,7 @@ def parse_step(raw: object) -> Step:
             fault_kind(target)
         return Step(at_s, action, pump, clear=str(target), **base)
     if action == "keypad":
-        return Step(at_s, action, pump, keys=_keys(raw["keypad"]), **base)
+        return Step(at_s, action, pump, keys=keypad_keys(raw["keypad"]), **base)
     if action == "prompt":
         return Step(at_s, action, pump, **base)
     values = raw["set"]
@@ -145,7 +145,8 @@ def _prompt(value: object) -> str | None:
     return value.strip()
 
 
-def _keys(value: object) -> tuple[str, ...]:
+def keypad_keys(value: object) -> tuple[str, ...]:
+    """Checked keypad commands: one, or a list; FaultError names a key the pump lacks."""
     entries = [value] if isinstance(value, str) else value
     if not isinstance(entries, list) or not entries:
         raise FaultError(f"keypad takes a command or a list of them, got {value!r}")

@@ -128,3 +128,13 @@ def test_the_control_command_drives_the_scenario_and_the_speed(tmp_path: Path) -
                                "--socket", control, "scenario", "load"],
                               capture_output=True, text=True, timeout=30, check=False)
         assert done.returncode == 2 and "scenario load needs a FILE" in done.stderr
+
+
+def test_the_keypad_op_is_the_pump_s_own_keys() -> None:
+    with SimulatorProcess(speed=5.0) as sim:
+        refused = sim.control(op="keypad", pump=1, keys=["RUN"])
+        assert not refused["ok"] and "keypad RUN refused" in refused["error"]
+        assert not sim.control(op="keypad", pump=1, keys=["SAF 5"])["ok"]
+        assert sim.control(op="keypad", pump=1, keys=["RAT 50 MH", "RUN"])["ok"]
+        pump = sim.control(op="status", pump=1)["pumps"][0]
+        assert pump["rate_ml_h"] == 50 and pump["status"] == "A?R"  # the latch stays

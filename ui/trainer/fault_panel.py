@@ -33,6 +33,7 @@ class FaultPanel(QGroupBox):
 
     inject = Signal(dict, float)
     clear = Signal(dict)
+    keypad = Signal(dict)  # a request typed at the pump's own keys (the nurse at the pump)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Faults", parent)
@@ -58,6 +59,15 @@ class FaultPanel(QGroupBox):
             {"op": "clear", "pump": self._pump(), "fault": self.fault.currentText()}))
         self.clear_all_button.clicked.connect(lambda: self.clear.emit(
             {"op": "clear", "pump": self._pump()}))
+        self.rate = QDoubleSpinBox()
+        self.rate.setAccessibleName("Rate at the pump's keys")
+        self.rate.setRange(0.1, 999.0)
+        self.rate.setValue(100.0)
+        self.rate.setSuffix(" mL/h")
+        self.key_buttons = {name: QPushButton(name) for name in ("Set rate", "Run", "Stop")}
+        for name, button in self.key_buttons.items():
+            button.setMinimumHeight(TOUCH_PX)
+            button.clicked.connect(lambda _=False, n=name: self._press(n))
         self.pending = QLabel("")
         self.pending.setWordWrap(True)
         form = QGridLayout()
@@ -71,10 +81,16 @@ class FaultPanel(QGroupBox):
         buttons = QHBoxLayout()
         for button in (self.inject_button, self.clear_button, self.clear_all_button):
             buttons.addWidget(button)
+        keys = QHBoxLayout()
+        keys.addWidget(QLabel("At the pump's keys"))
+        keys.addWidget(self.rate)
+        for button in self.key_buttons.values():
+            keys.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.params_box)
         layout.addLayout(buttons)
+        layout.addLayout(keys)
         layout.addWidget(self.pending)
         self.setEnabled(False)
 
@@ -142,6 +158,11 @@ class FaultPanel(QGroupBox):
         if self.for_s.value() > 0 and fault not in INSTANT:
             message["duration_s"] = self.for_s.value()
         return message
+
+    def _press(self, name: str) -> None:
+        keys = {"Set rate": [f"RAT {self.rate.value():g} MH"], "Run": ["RUN"],
+                "Stop": ["STP"]}[name]
+        self.keypad.emit({"op": "keypad", "pump": self._pump(), "keys": keys})
 
     def _on_inject(self) -> None:
         self.inject.emit(self.request(), self.in_s.value())

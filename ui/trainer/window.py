@@ -140,6 +140,9 @@ class TrainerWindow(QMainWindow):
         self.stop_button.clicked.connect(link.stop_simulator)
         self.faults.inject.connect(self._inject)
         self.faults.clear.connect(link.send)
+        self.faults.keypad.connect(
+            lambda message: link.send(message, lambda _r: self.say(
+                f"pressed {', '.join(message['keys'])} at the pump")))
         self.scenario.request.connect(link.send)
         self.scenario.speed_changed.connect(
             lambda speed: link.send({"op": "speed", "speed": speed}))

@@ -178,3 +178,17 @@ def test_pump_sim_gui_hands_over_to_the_console(monkeypatch: pytest.MonkeyPatch)
 def test_bad_console_options_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_trainer(["--pumps", "9"]) == 2
     assert "--pumps must be 1-8" in capsys.readouterr().err
+
+
+def test_the_pump_s_own_keys_program_run_and_stop_it(console: TrainerWindow, qtbot: QtBot) -> None:
+    panel = console.faults
+    panel.pump.setCurrentText("pump 1")
+    panel.key_buttons["Run"].click()  # no rate yet: the pump refuses
+    qtbot.waitUntil(lambda: "keypad RUN refused" in console.message.text(), timeout=TIMEOUT_MS)
+    panel.rate.setValue(80)
+    panel.key_buttons["Set rate"].click()
+    panel.key_buttons["Run"].click()
+    qtbot.waitUntil(lambda: _status(console, 1)["rate_ml_h"] == 80, timeout=TIMEOUT_MS)
+    assert console.message.text() == "pressed RUN at the pump"
+    panel.key_buttons["Stop"].click()
+    qtbot.waitUntil(lambda: _status(console, 1)["rate_ml_h"] == 0, timeout=TIMEOUT_MS)
