@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from devices.simulator import cli as sim_cli
@@ -192,3 +194,27 @@ def test_the_pump_s_own_keys_program_run_and_stop_it(console: TrainerWindow, qtb
     assert console.message.text() == "pressed RUN at the pump"
     panel.key_buttons["Stop"].click()
     qtbot.waitUntil(lambda: _status(console, 1)["rate_ml_h"] == 0, timeout=TIMEOUT_MS)
+
+
+def test_a_simulator_that_does_not_answer_never_freezes_the_window(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "silent.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.bind(str(path))
+        silent.listen(1)  # connections wait in the backlog; nothing ever answers
+        window = open_console(["--control", str(path)])
+        qtbot.addWidget(window)
+        window.show()
+        ticks: list[int] = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(50)
+        try:
+            qtbot.waitUntil(lambda: len(ticks) >= 20, timeout=TIMEOUT_MS)
+            assert window.link.runner.busy  # the request is still waiting, on the worker
+            qtbot.waitUntil(lambda: "cannot be reached" in window.message.text(),
+                            timeout=TIMEOUT_MS)
+        finally:
+            timer.stop()
+            window.close()
+    assert window.pumps.rowCount() == 0
