@@ -190,8 +190,9 @@ def test_the_pump_s_own_keys_program_run_and_stop_it(console: TrainerWindow, qtb
     panel.rate.setValue(80)
     panel.key_buttons["Set rate"].click()
     panel.key_buttons["Run"].click()
-    qtbot.waitUntil(lambda: _status(console, 1)["rate_ml_h"] == 80, timeout=TIMEOUT_MS)
-    assert console.message.text() == "pressed RUN at the pump"
+    qtbot.waitUntil(lambda: console.message.text() == "pressed RUN at the pump",
+                    timeout=TIMEOUT_MS)
+    assert _status(console, 1)["rate_ml_h"] == 80
     panel.key_buttons["Stop"].click()
     qtbot.waitUntil(lambda: _status(console, 1)["rate_ml_h"] == 0, timeout=TIMEOUT_MS)
 
