@@ -68,6 +68,14 @@ def is_training(target: Engine | sessionmaker[Session]) -> bool:
     return read_purpose(target) is DatabasePurpose.TRAINING
 
 
+TRAINING_STAMP = "TRAINING - simulated pumps and made-up patients, not a patient record"
+
+
+def training_stamp(target: Engine | sessionmaker[Session]) -> str | None:
+    """The line every printout and export of a training database carries (None: real)."""
+    return TRAINING_STAMP if is_training(target) else None
+
+
 def claim_database(target: Engine | sessionmaker[Session], purpose: DatabasePurpose) -> None:
     """Check that the database is for `purpose`, marking it so when it is new.
 

@@ -12,12 +12,14 @@ from station.persistence import AppendOnlyError, make_sessionmaker
 from station.persistence.audit import AuditEntry
 from station.persistence.people import User
 from station.training import (
+    TRAINING_STAMP,
     DatabasePurpose,
     MixedDatabaseError,
     claim_database,
     is_training,
     open_for,
     read_purpose,
+    training_stamp,
 )
 from station.training.database_purpose import PURPOSE_ACTION
 from tests.monitoring.conftest import migrated
@@ -49,6 +51,7 @@ def test_a_database_opened_for_one_purpose_refuses_the_other(
     assert ("training database" if first is TRAINING else "real patients") in str(refused.value)
     engine = open_for(url, first)  # still fine for what it is
     assert is_training(engine) is (first is TRAINING)
+    assert training_stamp(engine) == (TRAINING_STAMP if first is TRAINING else None)
     marks = make_sessionmaker(engine)().scalars(
         sa.select(AuditEntry).where(AuditEntry.action == PURPOSE_ACTION)).all()
     assert [m.detail_dict() for m in marks] == [{"purpose": str(first)}]
