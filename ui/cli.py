@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--training", action="store_true", help="training mode: its own database, marked"
     )
+    run.add_argument(
+        "--allow-simulated-pumps", action="store_true",
+        help="engineering: a normal station accepts simulated pumps (said on screen)",
+    )
     run.set_defaults(handler=_run)
 
     probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
@@ -51,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
     monitor.add_argument("--duration", type=float, default=None, help="stop after S seconds")
     monitor.set_defaults(handler=_monitor)
+
+    trainer = commands.add_parser(
+        "trainer", help="the trainer's console over simulated pumps (also: pump-sim --gui)",
+        add_help=False,
+    )
+    trainer.add_argument("options", nargs=argparse.REMAINDER,
+                         help="console and pump-sim options (trainer --help)")
+    trainer.set_defaults(handler=_trainer)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -77,7 +89,14 @@ def _demo(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ui.chairside.app import run_station
 
-    return run_station(db_url=args.db, ports=args.ports, training=args.training)
+    return run_station(db_url=args.db, ports=args.ports, training=args.training,
+                       allow_simulated=args.allow_simulated_pumps)
+
+
+def _trainer(args: argparse.Namespace) -> int:
+    from ui.trainer.app import run_trainer
+
+    return run_trainer(args.options)
 
 
 def _probe(args: argparse.Namespace) -> int:
@@ -111,7 +130,12 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["trainer"]:
+        # Its options are the console's and pump-sim's: argparse's REMAINDER would take
+        # them only after a positional, so they bypass the sub-parser.
+        return _trainer(argparse.Namespace(options=given[1:]))
+    args = build_parser().parse_args(given)
     status: int = args.handler(args)
     return status
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -25,12 +26,12 @@ from devices.simulator.control_cli import main as control_main
 from devices.simulator.fleet import Fleet, build_units
 from devices.simulator.mechanics import PumpSettings
 from devices.simulator.physics import LineParams
+from devices.simulator.run_control import RunControl
 from devices.simulator.scenario import (
+    Scenario,
     ScenarioError,
-    ScenarioRunner,
-    Step,
     check_pumps,
-    load_scenario,
+    load_scenario_file,
 )
 from devices.simulator.server import Server
 from devices.simulator.trace import TraceRecorder, TraceWriter
@@ -53,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--tcp-port", type=int, default=0, help="first TCP port (default: any free ones)")
     add("--control", type=Path, help="control socket path (default: a temporary one)")
     add("--scenario", type=Path, help="timed fault scenario, .toml or .json")
+    add("--stand-in", action="store_true",
+        help="also play the scenario's steps marked as the trainee's part (no trainee)")
     add("--trace-dir", type=Path, help="write pumpN.csv traces into this directory")
     add("--trace-interval", type=float, default=1.0, help="trace period, simulated s")
     add("--trace-labels", action="store_true", help="add the ground-truth faults column")
@@ -63,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--ignore-first-command", action="store_true",
         help="field quirk: ignore the first command after each power-up")
     add("--log-level", default="WARNING", help="logging level on stderr")
+    add("--gui", action="store_true",
+        help="open the trainer's console (runs `infusion-station trainer` with these options)")
     return parser
 
 
@@ -70,24 +75,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["control"]:
         return control_main(args_list[1:])
+    if "--gui" in args_list:  # the console takes pump-sim's options and its own
+        return forward_to_console([a for a in args_list if a != "--gui"])
     args = build_parser().parse_args(args_list)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
     if args.pumps < 1:
         print("pump-sim: --pumps must be at least 1", file=sys.stderr)
         return 2
     try:
-        steps = load_scenario(args.scenario) if args.scenario else []
-        check_pumps(steps, args.pumps, str(args.scenario))
+        scenario = load_scenario_file(args.scenario) if args.scenario else None
+        if scenario is not None:
+            check_pumps(list(scenario.steps), args.pumps, str(args.scenario))
         settings = PumpSettings(args.occlusion_limit, args.kvo_rate)
         params = LineParams(artifact_rate_per_h=args.artifact_rate)
     except (ScenarioError, ValueError, OSError) as exc:
         print(f"pump-sim: {exc}", file=sys.stderr)
         return 2
-    return serve(args, steps, settings, params)
+    return serve(args, scenario, settings, params)
+
+
+def forward_to_console(argv: list[str]) -> int:
+    """`pump-sim --gui`: the console is Qt (ui/), which devices/ never imports, so the
+    simulator hands over to the `infusion-station trainer` program instead."""
+    command = [sys.executable, "-m", "ui.cli", "trainer", *argv]
+    os.execv(command[0], command)
+    return 1  # not reached: execv replaces this process
 
 
 def serve(
-    args: argparse.Namespace, steps: list[Step], settings: PumpSettings, params: LineParams
+    args: argparse.Namespace, scenario: Scenario | None, settings: PumpSettings,
+    params: LineParams,
 ) -> int:
     clock = ScaledClock(args.speed)
     units = build_units(
@@ -105,9 +122,12 @@ def serve(
         print(json.dumps({**info, "control": str(control_path)}), flush=True)
 
     server = Server(units, announce, args.tcp_port if args.tcp else None, args.link_dir)
-    control = ControlServer(control_path, fleet, server)
-    runner = ScenarioRunner(steps)
-    server.add_ticker(lambda: runner.run_due(clock.now(), fleet))
+    run = RunControl(fleet, clock, args.trace_interval)
+    control = ControlServer(control_path, fleet, server, run)
+    if scenario is not None:
+        run.load(scenario)
+        run.start(stand_in=args.stand_in)
+    server.add_ticker(run.tick)
     recorders = _recorders(args, units)
     for recorder in recorders:
         server.add_ticker(recorder.tick)
@@ -121,6 +141,7 @@ def serve(
         server.open()
         server.run()
     finally:
+        run.close()
         control.close()
         server.close()
         for recorder in recorders:

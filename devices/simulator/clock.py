@@ -25,9 +25,18 @@ class ScaledClock:
         self.speed = speed
         self._real = real
         self._start = real()
+        self._offset = 0.0
 
     def now(self) -> float:
-        return (self._real() - self._start) * self.speed
+        return self._offset + (self._real() - self._start) * self.speed
+
+    def set_speed(self, speed: float) -> None:
+        """Change the speed-up from now on; simulated time carries on without a jump."""
+        if speed <= 0:
+            raise ValueError(f"speed must be positive, got {speed}")
+        self._offset = self.now()
+        self._start = self._real()
+        self.speed = speed
 
     def real_now(self) -> float:
         """The underlying real clock (link timings such as slow replies are real time)."""

@@ -9,6 +9,12 @@ Requests (`pump` is a pump number from 1; absent or null means every pump):
     {"op": "power_cycle", "pump": 1, "off_s": 5}
     {"op": "pull_cable", "pump": 1, "mode": "silent"}    {"op": "plug_cable", "pump": 1}
     {"op": "ports"}     {"op": "faults"}
+    {"op": "keypad", "pump": 1, "keys": ["RAT 50 MH", "RUN"]}   (a person at the pump's keys)
+    {"op": "speed", "speed": 10}
+    {"op": "scenario", "action": "load", "path": "..."}   (or "text" and "format": "toml")
+    {"op": "scenario", "action": "start", "stand_in": false}   pause | resume | stop
+    {"op": "scenario", "action": "status", "since": 0}   (the steps fired from index `since`)
+    {"op": "record", "action": "start", "dir": "..."}     {"op": "record", "action": "stop"}
 
 Replies: {"ok": true, ...} or {"ok": false, "error": "what was wrong"}.
 """
@@ -25,6 +31,9 @@ from typing import Any
 
 from devices.simulator.faults import PARAMETERS, FaultError, FaultKind, NumberParam
 from devices.simulator.fleet import Fleet
+from devices.simulator.run_control import RunControl
+from devices.simulator.scenario import ScenarioError, load_scenario_file, parse_text
+from devices.simulator.scenario_step import keypad_keys
 from devices.simulator.server import Server
 
 log = logging.getLogger(__name__)
@@ -48,37 +57,119 @@ def fault_catalogue() -> dict[str, dict[str, Any]]:
 
 
 def handle_request(
-    fleet: Fleet, request: object, ports: Callable[[], list[dict[str, Any]]]
+    fleet: Fleet, request: object, ports: Callable[[], list[dict[str, Any]]],
+    run: RunControl | None = None,
 ) -> dict[str, Any]:
     """Carry out one decoded request; never raises for a bad request."""
     if not isinstance(request, dict):
         return {"ok": False, "error": "a request is a JSON object"}
-    op, pump = request.get("op"), request.get("pump")
+    op = request.get("op")
     try:
-        if op == "status":
-            return {"ok": True, "pumps": fleet.status(pump)}
-        if op == "ports":
-            return {"ok": True, "pumps": ports()}
-        if op == "faults":
-            return {"ok": True, "faults": fault_catalogue()}
-        if op == "inject":
-            fleet.inject(pump, request.get("fault"), _table(request, "params"),
-                         _duration(request))
-        elif op == "clear":
-            fleet.clear(pump, request.get("fault"))
-        elif op == "set":
-            fleet.set_values(pump, _table(request, "values"))
-        elif op == "power_cycle":
-            fleet.inject(pump, FaultKind.POWER_CYCLE, {"off_s": request.get("off_s", 0.0)})
-        elif op == "pull_cable":
-            fleet.inject(pump, FaultKind.PULLED_CABLE, {"mode": request.get("mode", "silent")})
-        elif op == "plug_cable":
-            fleet.clear(pump, FaultKind.PULLED_CABLE)
-        else:
-            known = "status ports faults inject clear set power_cycle pull_cable plug_cable"
-            return {"ok": False, "error": f"unknown op {op!r}; known: {known}"}
+        if op in ("speed", "scenario", "record"):
+            if run is None:
+                return {"ok": False, "error": f"{op} is not available in this simulator"}
+            return {"ok": True, **_run_request(run, op, request)}
+        reply = _pump_request(fleet, request, ports)
     except FaultError as exc:
         return {"ok": False, "error": str(exc)}
+    if run is not None and op in _RECORDED and reply.get("ok"):
+        run.note(_as_step(request))
+    return reply
+
+
+_RECORDED = frozenset({"inject", "clear", "set", "power_cycle", "pull_cable", "plug_cable",
+                       "keypad"})
+
+
+def _as_step(request: dict[str, Any]) -> dict[str, Any]:
+    """A trainer's request as a scenario step (without its time)."""
+    op, pump = request["op"], request.get("pump")
+    if op == "inject":
+        return {"pump": pump, "inject": request.get("fault"), "params": request.get("params"),
+                "duration_s": request.get("duration_s")}
+    if op == "clear":
+        return {"pump": pump, "clear": request.get("fault") or "all"}
+    if op == "set":
+        return {"pump": pump, "set": request.get("values")}
+    if op == "power_cycle":
+        return {"pump": pump, "inject": "power_cycle",
+                "params": {"off_s": request.get("off_s", 0.0)}}
+    if op == "pull_cable":
+        return {"pump": pump, "inject": "pulled_cable",
+                "params": {"mode": request.get("mode", "silent")}}
+    if op == "keypad":
+        return {"pump": pump, "keypad": request.get("keys")}
+    return {"pump": pump, "clear": "pulled_cable"}
+
+
+def _run_request(run: RunControl, op: str, request: dict[str, Any]) -> dict[str, Any]:
+    action = request.get("action")
+    if op == "speed":
+        run.set_speed(request.get("speed"))
+        return run.status(since=1 << 30)
+    if op == "record":
+        if action == "start":
+            run.start_recording(Path(str(request.get("dir"))))
+            return {}
+        if action == "stop":
+            return {"files": run.stop_recording()}
+        raise FaultError(f"record action is start or stop, got {action!r}")
+    if action == "load":
+        try:
+            if "text" in request:
+                scenario = parse_text(str(request["text"]), str(request.get("name", "scenario")),
+                                      json_format=request.get("format") == "json")
+            else:
+                scenario = load_scenario_file(Path(str(request.get("path"))))
+        except ScenarioError as exc:
+            raise FaultError(str(exc)) from None
+        run.load(scenario)
+    elif action == "start":
+        run.start(stand_in=request.get("stand_in") is True)
+    elif action == "pause":
+        run.pause()
+    elif action == "resume":
+        run.resume()
+    elif action == "stop":
+        run.stop()
+    elif action != "status":
+        raise FaultError(f"scenario action is load, start, pause, resume, stop or status, "
+                         f"got {action!r}")
+    since = request.get("since", 0)
+    return run.status(since if isinstance(since, int) and not isinstance(since, bool) else 0)
+
+
+def _pump_request(
+    fleet: Fleet, request: dict[str, Any], ports: Callable[[], list[dict[str, Any]]]
+) -> dict[str, Any]:
+    op, pump = request.get("op"), request.get("pump")
+    if op == "status":
+        return {"ok": True, "pumps": fleet.status(pump)}
+    if op == "ports":
+        return {"ok": True, "pumps": ports()}
+    if op == "faults":
+        return {"ok": True, "faults": fault_catalogue()}
+    if op == "inject":
+        fleet.inject(pump, request.get("fault"), _table(request, "params"),
+                     _duration(request))
+    elif op == "clear":
+        fleet.clear(pump, request.get("fault"))
+    elif op == "set":
+        fleet.set_values(pump, _table(request, "values"))
+    elif op == "power_cycle":
+        fleet.inject(pump, FaultKind.POWER_CYCLE, {"off_s": request.get("off_s", 0.0)})
+    elif op == "pull_cable":
+        fleet.inject(pump, FaultKind.PULLED_CABLE, {"mode": request.get("mode", "silent")})
+    elif op == "plug_cable":
+        fleet.clear(pump, FaultKind.PULLED_CABLE)
+    elif op == "keypad":
+        refused = fleet.keypad(pump, keypad_keys(request.get("keys")))
+        if refused:
+            return {"ok": False, "error": "; ".join(refused)}
+    else:
+        known = ("status ports faults inject clear set power_cycle pull_cable plug_cable "
+                 "speed scenario record")
+        return {"ok": False, "error": f"unknown op {op!r}; known: {known}"}
     return {"ok": True}
 
 
@@ -101,10 +192,12 @@ def _duration(request: dict[str, Any]) -> float | None:
 class ControlServer:
     """Listens on a Unix socket path inside the server's selector loop."""
 
-    def __init__(self, path: Path, fleet: Fleet, server: Server) -> None:
+    def __init__(self, path: Path, fleet: Fleet, server: Server,
+                 run: RunControl | None = None) -> None:
         self.path = path
         self._fleet = fleet
         self._server = server
+        self._run = run
         path.unlink(missing_ok=True)
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(str(path))
@@ -147,7 +240,7 @@ class ControlServer:
         except ValueError as exc:
             reply: dict[str, Any] = {"ok": False, "error": f"not JSON: {exc}"}
         else:
-            reply = handle_request(self._fleet, request, self._ports)
+            reply = handle_request(self._fleet, request, self._ports, self._run)
         log.info("control %s -> %s", line[:200], reply.get("error", "ok"))
         try:
             conn.setblocking(True)  # replies are small; the client is reading

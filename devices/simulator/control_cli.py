@@ -8,6 +8,10 @@
     pump-sim control --socket PATH pull-cable PUMP [--mode silent|close]
     pump-sim control --socket PATH plug-cable PUMP
     pump-sim control --socket PATH ports | faults
+    pump-sim control --socket PATH speed X
+    pump-sim control --socket PATH scenario load FILE | start [--stand-in] | pause | resume
+                                            | stop | status
+    pump-sim control --socket PATH record start DIR | stop
 
 PUMP is a number or `all`. The socket path is in the simulator's JSON lines; it can
 also come from the PUMP_SIM_CONTROL environment variable. Prints the JSON reply;
@@ -77,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     plug.add_argument("pump", type=_pump)
     ops.add_parser("ports")
     ops.add_parser("faults")
+    speed = ops.add_parser("speed")
+    speed.add_argument("speed", type=float)
+    scenario = ops.add_parser("scenario")
+    scenario.add_argument("action",
+                          choices=("load", "start", "pause", "resume", "stop", "status"))
+    scenario.add_argument("file", nargs="?", type=Path)
+    scenario.add_argument("--stand-in", action="store_true")
+    record = ops.add_parser("record")
+    record.add_argument("action", choices=("start", "stop"))
+    record.add_argument("dir", nargs="?", type=Path)
     return parser
 
 
@@ -96,7 +110,25 @@ def to_request(args: argparse.Namespace) -> dict[str, Any]:
         message["off_s"] = args.off
     elif op == "pull_cable":
         message["mode"] = args.mode
+    elif op == "speed":
+        message["speed"] = args.speed
+    elif op in ("scenario", "record"):
+        message["action"] = args.action
+        _path_argument(message, args, "file" if op == "scenario" else "dir")
+        if op == "scenario" and args.action == "start":
+            message["stand_in"] = args.stand_in
     return message
+
+
+def _path_argument(message: dict[str, Any], args: argparse.Namespace, name: str) -> None:
+    """`scenario load FILE` and `record start DIR` need their path (absolute: the
+    simulator may run in another folder)."""
+    path = getattr(args, name)
+    needs = args.action == ("load" if name == "file" else "start")
+    if needs and path is None:
+        raise argparse.ArgumentTypeError(f"{args.op} {args.action} needs a {name.upper()}")
+    if needs:
+        message["path" if name == "file" else "dir"] = str(path.resolve())
 
 
 def main(argv: Sequence[str]) -> int:

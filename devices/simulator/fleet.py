@@ -94,6 +94,17 @@ class Fleet:
                 raise FaultError(str(exc)) from None
             pump.mechanics.line.params = new_params
 
+    def keypad(self, number: object, keys: Iterable[str]) -> list[str]:
+        """Type commands at the pumps' keys; what each pump refused, in words."""
+        refused = []
+        for unit in self.select(number):
+            for key in keys:
+                reply = unit.pump.keypad(key)
+                if reply.error is not None:
+                    refused.append(f"pump {unit.number}: keypad {key} refused "
+                                   f"({reply.to_text()})")
+        return refused
+
     def status(self, number: object) -> list[dict[str, Any]]:
         return [describe(unit) for unit in self.select(number)]
 

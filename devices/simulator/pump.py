@@ -36,6 +36,8 @@ from devices.simulator.physics import LineParams
 from devices.simulator.program import OutOfRangeError
 
 DEFAULT_BAUD = 19200
+# What a person can do at the pump's keys: program it, start and stop it.
+KEYPAD_COMMANDS = frozenset({"DIA", "RAT", "VOL", "DIR", "RUN", "STP", "CLD", "PUR"})
 # Errors of a packet that arrived whole but broken: the pump answers `?COM`.
 _BAD_PACKET = (
     ProtocolErrorKind.BAD_CRC,
@@ -201,6 +203,19 @@ class SimulatedPump:
             self.alarm = None
             return self._frame(reply)
         return self._frame(self._execute(handler, command.argument))
+
+    def keypad(self, text: str) -> Reply:
+        """A command typed at the pump's own keys (a scenario's nurse at the pump).
+
+        Carried out as from a host, but no host hears a reply and a latched alarm stays
+        latched (the station must still read it). The reply says whether it was refused.
+        """
+        self.advance()
+        command = parse_command(text)
+        handler = self._handler(command) if command.name in KEYPAD_COMMANDS else None
+        if handler is None or not self.powered:
+            return Reply(self.address, prompt=Prompt.STOPPED, error=ReplyError.NOT_APPLICABLE)
+        return self._execute(handler, command.argument)
 
     @staticmethod
     def _handler(command: Command) -> Handler | None:

@@ -33,11 +33,18 @@ from station.monitoring import (
     PumpEndpoint,
     parse_endpoints,
 )
-from station.persistence import make_sessionmaker, open_database
+from station.persistence import AuditLog, make_sessionmaker, open_database
 from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
 from station.services import StationServices
 from station.services.bundle import load_library
+from station.training import (
+    DatabasePurpose,
+    PumpAdmission,
+    PumpGate,
+    claim_database,
+    open_for,
+)
 from ui.alarms.alarm_actions import AlarmActions
 from ui.alarms.alarm_sound import AlarmSound, raise_when_missing
 from ui.chairside.chair_panel import ChairPanel, ChairParts
@@ -45,6 +52,7 @@ from ui.chairside.demo_schedule import RUNNING_CHAIRS, DemoStart, seed_demo_day
 from ui.chairside.main_window import MainWindow
 from ui.chairside.monitor_bridge import MonitorBridge
 from ui.chairside.monitored_alarms import MonitoredChairAlarms
+from ui.chairside.pump_refusals import PumpRefusals
 from ui.chairside.roster import station_user
 from ui.workflows.service_runner import ServiceRunner
 
@@ -64,6 +72,7 @@ class Station:
     runner: ServiceRunner
     bridge: MonitorBridge
     unsubscribe: Callable[[], None]
+    refusals: PumpRefusals | None = None
     closed: bool = field(default=False)
 
     def close(self) -> None:
@@ -77,8 +86,13 @@ class Station:
 
 def build_station(monitoring: MonitoringService, services: StationServices,
                   sessions: sessionmaker[Session], *, training: bool, tz: tzinfo,
-                  sound: AlarmSound | None = None, grid: bool | None = None) -> Station:
-    """The window over `monitoring` (started or not) for its chairs."""
+                  sound: AlarmSound | None = None, grid: bool | None = None,
+                  admission: PumpAdmission | None = None) -> Station:
+    """The window over `monitoring` (started or not) for its chairs.
+
+    `admission`: the training rules for pumps (default: `training`'s, no engineering
+    setting); a refused pump is not monitored and the window says why.
+    """
     bridge = MonitorBridge()
     runner = ServiceRunner()
     user = str(services.context.actor.user_id)
@@ -100,8 +114,16 @@ def build_station(monitoring: MonitoringService, services: StationServices,
                         sound=sound, grid=grid)
     bridge.setParent(window)
     runner.setParent(window)
-    unsubscribe = monitoring.subscribe(bridge.receive)
-    return Station(window, runner, bridge, unsubscribe)
+    admission = admission or PumpAdmission(training=training)
+    refusals = PumpRefusals(window, admission.banner)
+    stop_gate = monitoring.subscribe(PumpGate(monitoring, admission, AuditLog(sessions),
+                                              refusals.report))
+    stop_bridge = monitoring.subscribe(bridge.receive)
+
+    def unsubscribe() -> None:
+        stop_bridge()
+        stop_gate()
+    return Station(window, runner, bridge, unsubscribe, refusals)
 
 
 def last_line(text: str) -> str:
@@ -197,10 +219,12 @@ def training_database_url() -> str:
     return f"sqlite:///{path}"
 
 
-def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
+def run_station(db_url: str | None, ports: list[str], training: bool,
+                allow_simulated: bool = False) -> int:
     """The workstation on real pumps: `LABEL=PORT` or `PORT` each (1-4); exit status.
 
-    `training`: the TRAINING mark, and without `db_url` the training database.
+    `training`: the TRAINING mark, and without `db_url` the training database; only
+    simulated pumps. `allow_simulated`: the engineering setting of a normal station.
     """
     try:
         endpoints = parse_endpoints(ports)
@@ -210,10 +234,14 @@ def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
     if not 1 <= len(endpoints) <= MAX_CHAIRS:
         print(f"infusion-station run: give 1 to {MAX_CHAIRS} pump ports", file=sys.stderr)
         return 2
+    if training and allow_simulated:
+        print("infusion-station run: --allow-simulated-pumps is for a normal station; "
+              "training accepts simulated pumps only", file=sys.stderr)
+        return 2
     if training and db_url is None:
         db_url = training_database_url()
     try:
-        engine = open_database(db_url)
+        engine = open_for(db_url, DatabasePurpose.TRAINING if training else DatabasePurpose.NORMAL)
     except StorageError as exc:
         print(f"infusion-station run: {exc}", file=sys.stderr)
         return 1
@@ -229,7 +257,8 @@ def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
     try:
         with _monitoring(endpoints, sessions, MonitorSettings()) as monitoring:
             station = build_station(monitoring, services, sessions, training=training, tz=tz,
-                                    sound=AlarmSound())
+                                    sound=AlarmSound(),
+                                    admission=PumpAdmission(training, allow_simulated))
             try:
                 _run_window(station, None, None)
             finally:
@@ -254,12 +283,14 @@ class Demo:
 def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHAIRS,
               sim_args: Sequence[str] = (), grid: bool | None = None,
               sound: Callable[[], AlarmSound | None] = AlarmSound,
-              clock: Callable[[], datetime] | None = None
+              clock: Callable[[], datetime] | None = None,
+              admission: PumpAdmission | None = None,
               ) -> Iterator[Demo]:
     """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
 
     `sound`: makes the station's alarm sound (tests: none, or one without a device).
     `clock`: the services' (tests move it to reach a break's overrun without waiting).
+    `admission`: the pump rules (default: training's; tests try a normal station's).
     """
     tz = local_tz()
     now = clock or (lambda: datetime.now(UTC))
@@ -268,6 +299,7 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
             tempfile.TemporaryDirectory(prefix="infusion-station-training-")))
         engine = open_database(f"sqlite:///{folder / 'training.sqlite'}")
         stack.callback(engine.dispose)
+        claim_database(engine, DatabasePurpose.TRAINING)
         sessions = make_sessionmaker(engine)
         simulator = stack.enter_context(SimulatorProcess(pumps=pumps, speed=speed, seed=seed,
                                                          extra_args=sim_args))
@@ -285,7 +317,7 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         monitoring.subscribe(program_when_identified(monitoring, day.starts,
                                                      str(day.actor.user_id)))
         station = build_station(monitoring, services, sessions, training=True, tz=tz,
-                                sound=sound(), grid=grid)
+                                sound=sound(), grid=grid, admission=admission)
         stack.callback(station.close)
         monitoring.start()
         yield Demo(station, simulator, monitoring, services, sessions)
