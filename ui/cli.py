@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--duration", type=float, default=None, help="close after this many seconds"
     )
+    demo.add_argument("--idle-lock", type=float, default=5.0, metavar="MIN",
+                      help="lock the screen after MIN minutes without input (default 5)")
     demo.set_defaults(handler=_demo)
 
     run = commands.add_parser("run", help="the chairside window on real pumps (1-4 chairs)")
@@ -35,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--training", action="store_true", help="training mode: its own database, marked"
     )
+    run.add_argument("--idle-lock", type=float, default=5.0, metavar="MIN",
+                     help="lock the screen after MIN minutes without input (default 5)")
     run.set_defaults(handler=_run)
 
     probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
@@ -123,18 +127,32 @@ def _audit_verify(args: argparse.Namespace) -> int:
     return run_audit_verify(args.db)
 
 
+def _idle_lock_refused(args: argparse.Namespace) -> bool:
+    if args.idle_lock > 0:
+        return False
+    print(f"infusion-station {args.command}: --idle-lock must be more than 0 minutes",
+          file=sys.stderr)
+    return True
+
+
 def _demo(args: argparse.Namespace) -> int:
     from ui.chairside.app import run_demo
 
+    if _idle_lock_refused(args):
+        return 2
     return run_demo(
-        pumps=args.pumps, speed=args.speed, seed=args.seed, duration_s=args.duration
+        pumps=args.pumps, speed=args.speed, seed=args.seed, duration_s=args.duration,
+        idle_lock_s=args.idle_lock * 60,
     )
 
 
 def _run(args: argparse.Namespace) -> int:
     from ui.chairside.app import run_station
 
-    return run_station(db_url=args.db, ports=args.ports, training=args.training)
+    if _idle_lock_refused(args):
+        return 2
+    return run_station(db_url=args.db, ports=args.ports, training=args.training,
+                       idle_lock_s=args.idle_lock * 60)
 
 
 def _probe(args: argparse.Namespace) -> int:

@@ -75,7 +75,7 @@ class UserDirectory(UsersTable):
             if session.scalar(sa.select(User.id).where(User.username == username)):
                 raise InvalidStateError(f"a user {username!r} already exists")
             user = User(username=username, display_name=display_name, active=True,
-                        created_at=self._clock(), roles=_role_rows(session, roles),
+                        created_at=self._clock(), roles=role_rows(session, roles),
                         secret_kind=credentials.kind, **hashes)
             session.add(user)
             session.flush()
@@ -144,7 +144,7 @@ def _administrator_exists(session: Session) -> bool:
     return found is not None
 
 
-def _role_rows(session: Session, roles: frozenset[Role]) -> list[RoleRow]:
+def role_rows(session: Session, roles: frozenset[Role]) -> list[RoleRow]:
     rows = []
     for role in sorted(roles, key=lambda r: r.value):
         row = session.scalar(sa.select(RoleRow).where(RoleRow.name == role.value))

@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import DriverConfig, PumpIdentified
 from devices.simulator.process import SimulatorProcess
+from station.access.authenticate import Authenticator
+from station.access.session import StationSession
+from station.access.users import UserDirectory
 from station.alarms import Cause, CauseCode, ChairAlarms, MemorySink, SystemClock
 from station.monitoring import (
     ChairUpdate,
@@ -36,7 +39,7 @@ from station.monitoring import (
 from station.persistence import make_sessionmaker, open_database
 from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
-from station.services import StationServices
+from station.services import Actor, StationServices
 from station.services.bundle import load_library
 from ui.alarms.alarm_actions import AlarmActions
 from ui.alarms.alarm_sound import AlarmSound, raise_when_missing
@@ -45,7 +48,15 @@ from ui.chairside.demo_schedule import RUNNING_CHAIRS, DemoStart, seed_demo_day
 from ui.chairside.main_window import MainWindow
 from ui.chairside.monitor_bridge import MonitorBridge
 from ui.chairside.monitored_alarms import MonitoredChairAlarms
-from ui.chairside.roster import station_user
+from ui.signin.idle_watch import DEFAULT_IDLE_LOCK_S
+from ui.signin.station_access import AccessSetup, StationAccess
+from ui.signin.training_users import (
+    TRAINING_HASHER,
+    TRAINING_HINT,
+    TRAINING_NURSE,
+    TRAINING_NURSE_PIN,
+    add_training_users,
+)
 from ui.workflows.service_runner import ServiceRunner
 
 log = logging.getLogger(__name__)
@@ -64,6 +75,7 @@ class Station:
     runner: ServiceRunner
     bridge: MonitorBridge
     unsubscribe: Callable[[], None]
+    access: StationAccess | None = None
     closed: bool = field(default=False)
 
     def close(self) -> None:
@@ -77,14 +89,16 @@ class Station:
 
 def build_station(monitoring: MonitoringService, services: StationServices,
                   sessions: sessionmaker[Session], *, training: bool, tz: tzinfo,
-                  sound: AlarmSound | None = None, grid: bool | None = None) -> Station:
-    """The window over `monitoring` (started or not) for its chairs."""
+                  sound: AlarmSound | None = None, grid: bool | None = None,
+                  access: AccessSetup | None = None) -> Station:
+    """The window over `monitoring` (started or not) for its chairs; with `access`,
+    covered by the sign-in until someone signs in, and locked when idle."""
     bridge = MonitorBridge()
     runner = ServiceRunner()
-    user = str(services.context.actor.user_id)
 
     def current_user() -> str:
-        return user
+        # Whoever is signed in when the nurse acts (the services' actor may change).
+        return str(services.context.actor.user_id)
 
     panels = []
     for chair_id in monitoring.chair_ids:
@@ -100,8 +114,10 @@ def build_station(monitoring: MonitoringService, services: StationServices,
                         sound=sound, grid=grid)
     bridge.setParent(window)
     runner.setParent(window)
+    gate = None if access is None else StationAccess(
+        access, window, runner, [*(p.parts.alarms for p in panels), station_alarms])
     unsubscribe = monitoring.subscribe(bridge.receive)
-    return Station(window, runner, bridge, unsubscribe)
+    return Station(window, runner, bridge, unsubscribe, gate)
 
 
 def last_line(text: str) -> str:
@@ -197,10 +213,12 @@ def training_database_url() -> str:
     return f"sqlite:///{path}"
 
 
-def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
+def run_station(db_url: str | None, ports: list[str], training: bool,
+                idle_lock_s: float = DEFAULT_IDLE_LOCK_S) -> int:
     """The workstation on real pumps: `LABEL=PORT` or `PORT` each (1-4); exit status.
 
-    `training`: the TRAINING mark, and without `db_url` the training database.
+    `training`: the TRAINING mark, and without `db_url` the training database. Nobody
+    is signed in at start: the sign-in screen covers the chairs (alarms stay on it).
     """
     try:
         endpoints = parse_endpoints(ports)
@@ -219,17 +237,20 @@ def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
         return 1
     sessions = make_sessionmaker(engine)
     tz = local_tz()
-    actor = station_user(sessions)
-    if actor is None:
-        print("infusion-station run: no user in the database; add one first", file=sys.stderr)
+    if not any(user.sign_in != "none" and user.active
+               for user in UserDirectory(sessions).list()):
+        print("infusion-station run: no user can sign in; add one with "
+              "`infusion-station user add`", file=sys.stderr)
         return 1
+    session = StationSession()
     services = StationServices.build(sessions, clock=lambda: datetime.now(UTC),
-                                     library=load_library(), actor=actor, clinic_tz=tz)
+                                     library=load_library(), actor=session, clinic_tz=tz)
+    access = AccessSetup(Authenticator(sessions), session, idle_lock_s=idle_lock_s)
     _application()
     try:
         with _monitoring(endpoints, sessions, MonitorSettings()) as monitoring:
             station = build_station(monitoring, services, sessions, training=training, tz=tz,
-                                    sound=AlarmSound())
+                                    sound=AlarmSound(), access=access)
             try:
                 _run_window(station, None, None)
             finally:
@@ -254,12 +275,16 @@ class Demo:
 def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHAIRS,
               sim_args: Sequence[str] = (), grid: bool | None = None,
               sound: Callable[[], AlarmSound | None] = AlarmSound,
-              clock: Callable[[], datetime] | None = None
+              clock: Callable[[], datetime] | None = None,
+              idle_lock_s: float = DEFAULT_IDLE_LOCK_S,
+              idle_clock: Callable[[], float] | None = None
               ) -> Iterator[Demo]:
     """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
 
     `sound`: makes the station's alarm sound (tests: none, or one without a device).
     `clock`: the services' (tests move it to reach a break's overrun without waiting).
+    The training nurse is signed in (through the real sign-in, with the training PIN);
+    the lock after `idle_lock_s` (on `idle_clock`) shows the training users' credentials.
     """
     tz = local_tz()
     now = clock or (lambda: datetime.now(UTC))
@@ -275,8 +300,17 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         day = seed_demo_day(sessions, [(label, port.serial) for label, port in
                                        zip(labels, simulator.ports, strict=True)],
                             now=now(), tz=tz, running=running, clock=now)
+        add_training_users(sessions, now=now())
+        authenticator = Authenticator(sessions, clock=now, hasher=TRAINING_HASHER)
+        nurse = authenticator.sign_in(TRAINING_NURSE, TRAINING_NURSE_PIN)
+        if not isinstance(nurse, Actor):
+            raise RuntimeError(f"the training nurse cannot sign in: {nurse.reason}")
+        session = StationSession(nurse)
         services = StationServices.build(sessions, clock=now, library=load_library(),
-                                         actor=day.actor, clinic_tz=tz)
+                                         actor=session, clinic_tz=tz)
+        access = AccessSetup(authenticator, session, idle_lock_s=idle_lock_s,
+                             training_hint=TRAINING_HINT,
+                             **({} if idle_clock is None else {"idle_clock": idle_clock}))
         endpoints = [PumpEndpoint(label, port.port)
                      for label, port in zip(labels, simulator.ports, strict=True)]
         _application()
@@ -285,14 +319,15 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         monitoring.subscribe(program_when_identified(monitoring, day.starts,
                                                      str(day.actor.user_id)))
         station = build_station(monitoring, services, sessions, training=True, tz=tz,
-                                sound=sound(), grid=grid)
+                                sound=sound(), grid=grid, access=access)
         stack.callback(station.close)
         monitoring.start()
         yield Demo(station, simulator, monitoring, services, sessions)
 
 
 def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
-             duration_s: float | None = None, *, size: tuple[int, int] | None = None) -> int:
+             duration_s: float | None = None, *, size: tuple[int, int] | None = None,
+             idle_lock_s: float = DEFAULT_IDLE_LOCK_S) -> int:
     """Training: simulated pumps, a fresh training database with today's demo schedule.
 
     Shows the window until it is closed, or for `duration_s`; returns the exit status.
@@ -301,7 +336,7 @@ def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
         print(f"infusion-station demo: --pumps must be 1-{MAX_CHAIRS}", file=sys.stderr)
         return 2
     try:
-        with open_demo(pumps, speed, seed) as demo:
+        with open_demo(pumps, speed, seed, idle_lock_s=idle_lock_s) as demo:
             _run_window(demo.station, duration_s, size)
     except (StorageError, OSError, RuntimeError, TimeoutError) as exc:
         # What a trainer can act on (no simulator, no room for the training file ...).
