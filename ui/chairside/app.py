@@ -241,6 +241,7 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
                for user in UserDirectory(sessions).list()):
         print("infusion-station run: no user can sign in; add one with "
               "`infusion-station user add`", file=sys.stderr)
+        engine.dispose()
         return 1
     session = StationSession()
     services = StationServices.build(sessions, clock=lambda: datetime.now(UTC),
