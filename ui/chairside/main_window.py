@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self._cover: QWidget | None = None
         self._cover_shown = False
         self._user_bar: QWidget | None = None
+        self._hidden_workflows: list[QWidget] = []
         self._all_alarms: list[ChairAlarms] = [
             *(p.parts.alarms for p in self.panels), station_actions.chair]
         self.statusBar().setSizeGripEnabled(False)
@@ -114,7 +115,22 @@ class MainWindow(QMainWindow):
         self._user_bar = bar
 
     def show_cover(self, shown: bool) -> None:
+        """Show the cover instead of the chairs (True), or the chairs again (False).
+
+        The chairs' workflow windows (a check-in, a running break) float over the
+        window: they are hidden with the chairs and shown again after.
+        """
         self._cover_shown = shown and self._cover is not None
+        if self._cover_shown:
+            for panel in self.panels:
+                for window in (panel.workflow, panel.break_window):
+                    if window is not None and window.isVisible():
+                        window.hide()
+                        self._hidden_workflows.append(window)
+        else:
+            for hidden in self._hidden_workflows:
+                hidden.show()
+            self._hidden_workflows.clear()
         if self._built and self._cover is not None:
             self.stack.setCurrentIndex(self.stack.indexOf(self._cover) if self._cover_shown
                                        else 0)

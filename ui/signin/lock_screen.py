@@ -51,10 +51,11 @@ class LockScreen(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(listing, 3)
         layout.addLayout(side, 2)
-        self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the alarms (called by the window's redraw clock)."""
+        """Re-read the alarms (called by the window's redraw clock; hidden, nothing)."""
+        if not self.isVisible():
+            return
         self.alarms.refresh()
         count = self.alarms.alarm_model.rowCount()
         text = ("No open alarms" if count == 0 else

@@ -160,8 +160,8 @@ class StationAccess(QObject):
     def _cover(self, title: str, actor_username: str = "") -> None:
         self.idle.disarm()
         self.lock_screen.form.reset(title, actor_username)
-        self.lock_screen.refresh()
         self._window.show_cover(True)
+        self.lock_screen.refresh()
         self.lock_screen.form.username.setFocus()
 
     def _uncover(self, actor: Actor) -> None:

@@ -15,6 +15,7 @@ from station.persistence.audit_log import AuditLog
 from station.services import NotSignedInError
 from tests.ui.test_alarm_sound import FakeOutput
 from ui.alarms.alarm_sound import AlarmSound
+from ui.chairside.action_bar import Action
 from ui.chairside.app import Demo, open_demo
 from ui.signin.sign_in_form import SignInForm
 from ui.signin.station_access import StationAccess
@@ -100,6 +101,9 @@ def _signed_out(demo: Demo) -> bool:
 def test_the_station_locks_after_the_idle_time_and_input_postpones_it(
         demo: Demo, qtbot: QtBot, idle_clock: IdleClock) -> None:
     access, window = _access(demo), demo.station.window
+    c1 = window.chair("C1")
+    c1.action_bar.buttons[Action.VITALS].click()
+    assert c1.workflow is not None and c1.workflow.isVisible()
     idle_clock.now += IDLE_S - 1
     window.clock.tick()
     assert not window.covered
@@ -112,9 +116,13 @@ def test_the_station_locks_after_the_idle_time_and_input_postpones_it(
     assert window.covered and access.lock_screen.isVisible()
     assert access.lock_screen.form.title.text().startswith("Locked: Training Nurse")
     assert not window.chair("C1").isVisible()
+    assert not c1.workflow.isVisible()  # the vitals window is not left over the lock
+    qtbot.keyClick(access.lock_screen.form.username, Qt.Key.Key_F4)
+    assert c1.break_window is None  # the chairs' shortcuts do not reach through
     # Locked is not signed out: the same nurse signs in again to carry on.
     _type_and_sign_in(qtbot, access.lock_screen.form, TRAINING_NURSE, TRAINING_NURSE_PIN)
     qtbot.waitUntil(lambda: not window.covered, timeout=WAIT_MS)
+    assert c1.workflow is not None and c1.workflow.isVisible()  # back as it was
 
 
 def test_an_alarm_raised_while_locked_is_shown_and_sounds_on_the_lock_screen(
