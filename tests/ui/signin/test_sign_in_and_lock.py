@@ -102,7 +102,9 @@ def test_the_station_locks_after_the_idle_time_and_input_postpones_it(
         demo: Demo, qtbot: QtBot, idle_clock: IdleClock) -> None:
     access, window = _access(demo), demo.station.window
     c1 = window.chair("C1")
-    c1.action_bar.buttons[Action.VITALS].click()
+    vitals = c1.action_bar.buttons[Action.VITALS]
+    qtbot.waitUntil(vitals.isEnabled, timeout=WAIT_MS)  # the chair's patient is read
+    vitals.click()
     assert c1.workflow is not None and c1.workflow.isVisible()
     idle_clock.now += IDLE_S - 1
     window.clock.tick()
