@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--duration", type=float, default=None, help="close after this many seconds"
     )
+    demo.add_argument("--idle-lock", type=float, default=5.0, metavar="MIN",
+                      help="lock the screen after MIN minutes without input (default 5)")
     demo.set_defaults(handler=_demo)
 
     run = commands.add_parser("run", help="the chairside window on real pumps (1-4 chairs)")
@@ -39,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-simulated-pumps", action="store_true",
         help="engineering: a normal station accepts simulated pumps (said on screen)",
     )
+    run.add_argument("--idle-lock", type=float, default=5.0, metavar="MIN",
+                     help="lock the screen after MIN minutes without input (default 5)")
     run.set_defaults(handler=_run)
 
     probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
@@ -70,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
     upgrade.set_defaults(handler=_db_upgrade)
 
+    _add_user_commands(commands)
+    audit = commands.add_parser("audit", help="the tamper-evident audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify = audit_commands.add_parser(
+        "verify", help="check the hash chain (exit 0 intact, 1 broken, 2 no database)")
+    verify.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+    verify.set_defaults(handler=_audit_verify)
+
     analyze = commands.add_parser(
         "analyze", help="replay a pump trace CSV through the detectors (JSON lines out)"
     )
@@ -78,19 +90,82 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    user = commands.add_parser("user", help="users who sign in (an administrator's work)")
+    actions = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add a user; the password or PIN is prompted")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="the name shown on screen and in records")
+    add.add_argument("--role", action="append", required=True,
+                     help="nurse, charge_nurse, trainer or administrator (repeatable)")
+    passwd = actions.add_parser("passwd", help="set a user's password or PIN (ends a lockout)")
+    passwd.add_argument("username")
+    for command in (add, passwd):
+        command.add_argument("--pin", action="store_true", help="a numeric PIN, not a password")
+        command.add_argument("--badge", action="store_true", help="also scan a badge")
+        command.add_argument("--as", dest="as_user", metavar="ADMIN",
+                             help="the administrator doing it (not needed for the first)")
+    listing = actions.add_parser("list", help="users, roles and how they sign in")
+    for command in (add, passwd, listing):
+        command.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+    add.set_defaults(handler=_user_add)
+    passwd.set_defaults(handler=_user_passwd)
+    listing.set_defaults(handler=_user_list)
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from station.access.command import run_user_add
+
+    return run_user_add(args.db, args.username, args.name, args.role, pin=args.pin,
+                        badge=args.badge, as_user=args.as_user)
+
+
+def _user_passwd(args: argparse.Namespace) -> int:
+    from station.access.command import run_user_passwd
+
+    return run_user_passwd(args.db, args.username, pin=args.pin, badge=args.badge,
+                           as_user=args.as_user)
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    from station.access.command import run_user_list
+
+    return run_user_list(args.db)
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from station.access.command import run_audit_verify
+
+    return run_audit_verify(args.db)
+
+
+def _idle_lock_refused(args: argparse.Namespace) -> bool:
+    if args.idle_lock > 0:
+        return False
+    print(f"infusion-station {args.command}: --idle-lock must be more than 0 minutes",
+          file=sys.stderr)
+    return True
+
+
 def _demo(args: argparse.Namespace) -> int:
     from ui.chairside.app import run_demo
 
+    if _idle_lock_refused(args):
+        return 2
     return run_demo(
-        pumps=args.pumps, speed=args.speed, seed=args.seed, duration_s=args.duration
+        pumps=args.pumps, speed=args.speed, seed=args.seed, duration_s=args.duration,
+        idle_lock_s=args.idle_lock * 60,
     )
 
 
 def _run(args: argparse.Namespace) -> int:
     from ui.chairside.app import run_station
 
+    if _idle_lock_refused(args):
+        return 2
     return run_station(db_url=args.db, ports=args.ports, training=args.training,
-                       allow_simulated=args.allow_simulated_pumps)
+                       allow_simulated=args.allow_simulated_pumps,
+                       idle_lock_s=args.idle_lock * 60)
 
 
 def _trainer(args: argparse.Namespace) -> int:

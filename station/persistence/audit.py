@@ -1,10 +1,10 @@
-"""The append-only audit log.
+"""The append-only, hash-chained audit log.
 
-Hash chaining comes later: it will add columns by migration and hash the
-canonical bytes of each entry with its predecessor's hash. This design keeps
-that possible: ids are strictly increasing, rows are never changed, and
-``detail`` holds canonical JSON text (sorted keys, no spaces) rather than a
-backend JSON type whose stored bytes differ between SQLite and PostgreSQL.
+Each entry stores ``prev_hash`` (its predecessor's ``hash``, or the genesis value for
+the first) and ``hash``, the SHA-256 of its canonical content with ``prev_hash``
+(``audit_chain.py`` computes and checks them). ``detail`` holds canonical JSON text
+(sorted keys, no spaces) rather than a backend JSON type whose stored bytes differ
+between SQLite and PostgreSQL, so the hashed bytes are the stored bytes.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ class AuditEntry(AppendOnly, ActorMixin, IdMixin, Base):
     entity_type: Mapped[str] = mapped_column(sa.String(64), default="")
     entity_id: Mapped[str] = mapped_column(sa.String(64), default="")
     detail: Mapped[str] = mapped_column(sa.Text, default="{}")
+    # Filled in at flush by the chain (station.persistence.audit_chain), never by callers.
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
     def detail_dict(self) -> dict[str, Any]:
         """The detail as a dictionary."""

@@ -74,7 +74,8 @@ def create_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
     with storage_errors(f"cannot open the database {parsed.render_as_string()}"):
         if parsed.get_backend_name() == "sqlite":
             return create_sqlite_engine(parsed, busy_timeout_ms)
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        # Parameters stay out of error messages and logs: they hold patients' names.
+        return sa.create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     raise AssertionError("unreachable")  # pragma: no cover - storage_errors re-raises
 
 

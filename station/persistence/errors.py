@@ -42,7 +42,10 @@ def storage_errors(what: str) -> Iterator[None]:
     try:
         yield
     except exc.IntegrityError as err:
-        raise RecordRejectedError(f"{what}: the database refused the record: {err.orig}") from err
+        # Only the driver's first line: PostgreSQL's DETAIL line quotes the values (a
+        # patient's MRN), and a chained cause would carry it into a logged traceback.
+        first = str(err.orig).strip().splitlines()[0] if err.orig is not None else "refused"
+        raise RecordRejectedError(f"{what}: the database refused the record: {first}") from None
     except (exc.OperationalError, exc.InterfaceError) as err:
         raise DatabaseUnavailableError(f"{what}: {describe_operational(err)}") from err
     except (exc.ArgumentError, exc.NoSuchModuleError) as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from station.persistence import (
     alarms,
     audit,
+    audit_chain,
     checklist,
     delivery,
     events,
@@ -28,4 +29,5 @@ MODEL_MODULES = (
     audit,
     telemetry,
 )
+CHAIN = audit_chain  # its session listener chains every new audit entry
 metadata = Base.metadata

@@ -28,8 +28,21 @@ user_roles = sa.Table(
 )
 
 
+class SecretKind(enum.Enum):
+    """What a user types to sign in: a password or a numeric PIN."""
+
+    PASSWORD = "password"
+    PIN = "pin"
+
+
 class User(IdMixin, Base):
-    """A person who signs in to the station."""
+    """A person who signs in to the station.
+
+    Credentials are argon2id hashes only (``station.access.credentials``). A badge is
+    also stored as an argon2id hash; ``badge_key`` is 16 bits of the badge's SHA-256,
+    enough to pick the few users whose hash a scan must be checked against. A user
+    without a secret cannot sign in (rows made before migration 0004, test users).
+    """
 
     __tablename__ = "users"
 
@@ -38,6 +51,12 @@ class User(IdMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    secret_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    secret_kind: Mapped[SecretKind | None] = mapped_column(enum_column(SecretKind))
+    badge_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    badge_key: Mapped[str | None] = mapped_column(sa.String(8), index=True)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
 
 class ActorKind(enum.Enum):

@@ -13,8 +13,14 @@ from station.services.bundle import StationServices, load_library
 from station.services.checkin import CheckInService
 from station.services.checklist import ChecklistService
 from station.services.completion import CompletionService, InfusionTotals
-from station.services.context import Actor, ServiceContext
-from station.services.errors import InvalidStateError, NotFoundError, ServiceError
+from station.services.context import ActingUser, Actor, ServiceContext
+from station.services.errors import (
+    AccessDeniedError,
+    InvalidStateError,
+    NotFoundError,
+    NotSignedInError,
+    ServiceError,
+)
 from station.services.infusions import InfusionService, PreparedStart
 from station.services.observations import ObservationService, SiteView, VitalsView
 from station.services.pauses import PauseService, PauseView
@@ -23,6 +29,8 @@ from station.services.schedule_csv import ImportReport, RowError, ScheduleImport
 from station.services.titration import TitrationService, TitrationView
 
 __all__ = [
+    "AccessDeniedError",
+    "ActingUser",
     "Actor",
     "Booking",
     "ChairDay",
@@ -34,6 +42,7 @@ __all__ = [
     "InfusionTotals",
     "InvalidStateError",
     "NotFoundError",
+    "NotSignedInError",
     "ObservationService",
     "PauseService",
     "PauseView",

@@ -14,7 +14,7 @@ from station.domain.drug_library_loader import DEFAULT_PATH, load_drug_library
 from station.services.checkin import CheckInService
 from station.services.checklist import ChecklistService
 from station.services.completion import CompletionService
-from station.services.context import Actor, ServiceContext
+from station.services.context import ActingUser, ServiceContext
 from station.services.infusions import InfusionService
 from station.services.observations import ObservationService
 from station.services.pauses import PauseService
@@ -54,7 +54,7 @@ class StationServices:
         *,
         clock: Callable[[], datetime],
         library: DrugLibrary,
-        actor: Actor,
+        actor: ActingUser,
         clinic_tz: tzinfo = UTC,
         care_unit: str | None = None,
     ) -> StationServices:

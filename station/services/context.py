@@ -5,19 +5,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.access.roles import Permission, Role, allows
 from station.domain.drug_library import DrugLibrary
 from station.domain.refusals import require_aware
+from station.services.errors import AccessDeniedError
+
+
+class ActingUser(Protocol):
+    """Who the services act for: an :class:`Actor`, or a station's sign-in session
+    (``station.access.session.StationSession``), whose attributes raise
+    :class:`~station.services.errors.NotSignedInError` while nobody is signed in."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def roles(self) -> frozenset[Role]: ...
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in person the services act for (a stored ``users`` row)."""
+    """The signed-in person the services act for (a stored ``users`` row).
+
+    Built by the sign-in (``station.access.authenticate``) with the user's stored
+    roles. Code that builds one directly (tests, tools) vouches for the person; the
+    default role is nurse.
+    """
 
     user_id: int
     name: str
+    roles: frozenset[Role] = frozenset({Role.NURSE})
+
+
+def require(actor: ActingUser, permission: Permission) -> None:
+    """Refuse with :class:`AccessDeniedError` unless the actor's roles allow it."""
+    if not allows(actor.roles, permission):
+        raise AccessDeniedError(f"{actor.name} may not {permission.value}: ask a user "
+                                "whose role allows it")
 
 
 @dataclass(frozen=True)
@@ -32,7 +63,7 @@ class ServiceContext:
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime]
     library: DrugLibrary
-    actor: Actor
+    actor: ActingUser
     clinic_tz: tzinfo = UTC
     care_unit: str | None = None
 

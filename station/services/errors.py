@@ -23,3 +23,11 @@ class NotFoundError(ServiceError, LookupError):
 
 class InvalidStateError(ServiceError):
     """The record is not in a state that allows the request (e.g. resume while running)."""
+
+
+class AccessDeniedError(ServiceError):
+    """The acting user's roles do not allow the request (nothing was stored)."""
+
+
+class NotSignedInError(AccessDeniedError):
+    """Nobody is signed in at the station, so nothing may be written."""

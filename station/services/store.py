@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from station.access.roles import Permission
 from station.persistence.audit import AuditEntry, canonical_json
 from station.persistence.base import IdMixin
 from station.persistence.delivery import Infusion
@@ -21,16 +22,20 @@ from station.persistence.errors import storage_errors
 from station.persistence.events import InfusionEvent, InfusionEventKind, NotDeliveringReason
 from station.persistence.people import ActorKind
 from station.persistence.unit_of_work import write_transaction
-from station.services.context import ServiceContext
+from station.services.context import ServiceContext, require
 
 
 @contextmanager
-def writing(ctx: ServiceContext, what: str) -> Iterator[Session]:
+def writing(ctx: ServiceContext, what: str,
+            permission: Permission = Permission.RECORD_CARE) -> Iterator[Session]:
     """A session in a transaction that is durably committed when the block ends.
 
-    An exception inside rolls everything back; storage failures become
-    :class:`~station.persistence.errors.StorageError` naming ``what``.
+    Refused first (``AccessDeniedError``, ``NotSignedInError``) unless a signed-in
+    user whose roles allow ``permission`` acts. An exception inside rolls everything
+    back; storage failures become :class:`~station.persistence.errors.StorageError`
+    naming ``what``.
     """
+    require(ctx.actor, permission)
     # The storage layer's write transaction takes SQLite's write lock at BEGIN: a plain
     # BEGIN fails at once with "database is locked" when the monitoring thread commits
     # telemetry between this transaction's first read and its first write.

@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import DriverConfig, PumpIdentified
 from devices.simulator.process import SimulatorProcess
+from station.access.authenticate import Authenticator
+from station.access.session import StationSession
+from station.access.users import UserDirectory
 from station.alarms import Cause, CauseCode, ChairAlarms, MemorySink, SystemClock
 from station.monitoring import (
     ChairUpdate,
@@ -36,7 +39,7 @@ from station.monitoring import (
 from station.persistence import AuditLog, make_sessionmaker, open_database
 from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
-from station.services import StationServices
+from station.services import Actor, StationServices
 from station.services.bundle import load_library
 from station.training import (
     DatabasePurpose,
@@ -53,7 +56,15 @@ from ui.chairside.main_window import MainWindow
 from ui.chairside.monitor_bridge import MonitorBridge
 from ui.chairside.monitored_alarms import MonitoredChairAlarms
 from ui.chairside.pump_refusals import PumpRefusals
-from ui.chairside.roster import station_user
+from ui.signin.idle_watch import DEFAULT_IDLE_LOCK_S
+from ui.signin.station_access import AccessSetup, StationAccess
+from ui.signin.training_users import (
+    TRAINING_HASHER,
+    TRAINING_HINT,
+    TRAINING_NURSE,
+    TRAINING_NURSE_PIN,
+    add_training_users,
+)
 from ui.workflows.service_runner import ServiceRunner
 
 log = logging.getLogger(__name__)
@@ -73,6 +84,7 @@ class Station:
     bridge: MonitorBridge
     unsubscribe: Callable[[], None]
     refusals: PumpRefusals | None = None
+    access: StationAccess | None = None
     closed: bool = field(default=False)
 
     def close(self) -> None:
@@ -87,18 +99,20 @@ class Station:
 def build_station(monitoring: MonitoringService, services: StationServices,
                   sessions: sessionmaker[Session], *, training: bool, tz: tzinfo,
                   sound: AlarmSound | None = None, grid: bool | None = None,
-                  admission: PumpAdmission | None = None) -> Station:
-    """The window over `monitoring` (started or not) for its chairs.
+                  admission: PumpAdmission | None = None,
+                  access: AccessSetup | None = None) -> Station:
+    """The window over `monitoring` (started or not) for its chairs; with `access`,
+    covered by the sign-in until someone signs in, and locked when idle.
 
     `admission`: the training rules for pumps (default: `training`'s, no engineering
     setting); a refused pump is not monitored and the window says why.
     """
     bridge = MonitorBridge()
     runner = ServiceRunner()
-    user = str(services.context.actor.user_id)
 
     def current_user() -> str:
-        return user
+        # Whoever is signed in when the nurse acts (the services' actor may change).
+        return str(services.context.actor.user_id)
 
     panels = []
     for chair_id in monitoring.chair_ids:
@@ -118,12 +132,14 @@ def build_station(monitoring: MonitoringService, services: StationServices,
     refusals = PumpRefusals(window, admission.banner)
     stop_gate = monitoring.subscribe(PumpGate(monitoring, admission, AuditLog(sessions),
                                               refusals.report))
+    gate = None if access is None else StationAccess(
+        access, window, runner, [*(p.parts.alarms for p in panels), station_alarms])
     stop_bridge = monitoring.subscribe(bridge.receive)
 
     def unsubscribe() -> None:
         stop_bridge()
         stop_gate()
-    return Station(window, runner, bridge, unsubscribe, refusals)
+    return Station(window, runner, bridge, unsubscribe, refusals, gate)
 
 
 def last_line(text: str) -> str:
@@ -220,11 +236,13 @@ def training_database_url() -> str:
 
 
 def run_station(db_url: str | None, ports: list[str], training: bool,
-                allow_simulated: bool = False) -> int:
+                allow_simulated: bool = False,
+                idle_lock_s: float = DEFAULT_IDLE_LOCK_S) -> int:
     """The workstation on real pumps: `LABEL=PORT` or `PORT` each (1-4); exit status.
 
     `training`: the TRAINING mark, and without `db_url` the training database; only
     simulated pumps. `allow_simulated`: the engineering setting of a normal station.
+    Nobody is signed in at start: the sign-in screen covers the chairs (alarms stay on it).
     """
     try:
         endpoints = parse_endpoints(ports)
@@ -247,17 +265,21 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
         return 1
     sessions = make_sessionmaker(engine)
     tz = local_tz()
-    actor = station_user(sessions)
-    if actor is None:
-        print("infusion-station run: no user in the database; add one first", file=sys.stderr)
+    if not any(user.sign_in != "none" and user.active
+               for user in UserDirectory(sessions).list()):
+        print("infusion-station run: no user can sign in; add one with "
+              "`infusion-station user add`", file=sys.stderr)
+        engine.dispose()
         return 1
+    session = StationSession()
     services = StationServices.build(sessions, clock=lambda: datetime.now(UTC),
-                                     library=load_library(), actor=actor, clinic_tz=tz)
+                                     library=load_library(), actor=session, clinic_tz=tz)
+    access = AccessSetup(Authenticator(sessions), session, idle_lock_s=idle_lock_s)
     _application()
     try:
         with _monitoring(endpoints, sessions, MonitorSettings()) as monitoring:
             station = build_station(monitoring, services, sessions, training=training, tz=tz,
-                                    sound=AlarmSound(),
+                                    sound=AlarmSound(), access=access,
                                     admission=PumpAdmission(training, allow_simulated))
             try:
                 _run_window(station, None, None)
@@ -285,12 +307,16 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
               sound: Callable[[], AlarmSound | None] = AlarmSound,
               clock: Callable[[], datetime] | None = None,
               admission: PumpAdmission | None = None,
+              idle_lock_s: float = DEFAULT_IDLE_LOCK_S,
+              idle_clock: Callable[[], float] | None = None
               ) -> Iterator[Demo]:
     """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
 
     `sound`: makes the station's alarm sound (tests: none, or one without a device).
     `clock`: the services' (tests move it to reach a break's overrun without waiting).
     `admission`: the pump rules (default: training's; tests try a normal station's).
+    The training nurse is signed in (through the real sign-in, with the training PIN);
+    the lock after `idle_lock_s` (on `idle_clock`) shows the training users' credentials.
     """
     tz = local_tz()
     now = clock or (lambda: datetime.now(UTC))
@@ -307,8 +333,17 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         day = seed_demo_day(sessions, [(label, port.serial) for label, port in
                                        zip(labels, simulator.ports, strict=True)],
                             now=now(), tz=tz, running=running, clock=now)
+        add_training_users(sessions, now=now())
+        authenticator = Authenticator(sessions, clock=now, hasher=TRAINING_HASHER)
+        nurse = authenticator.sign_in(TRAINING_NURSE, TRAINING_NURSE_PIN)
+        if not isinstance(nurse, Actor):
+            raise RuntimeError(f"the training nurse cannot sign in: {nurse.reason}")
+        session = StationSession(nurse)
         services = StationServices.build(sessions, clock=now, library=load_library(),
-                                         actor=day.actor, clinic_tz=tz)
+                                         actor=session, clinic_tz=tz)
+        access = AccessSetup(authenticator, session, idle_lock_s=idle_lock_s,
+                             training_hint=TRAINING_HINT,
+                             **({} if idle_clock is None else {"idle_clock": idle_clock}))
         endpoints = [PumpEndpoint(label, port.port)
                      for label, port in zip(labels, simulator.ports, strict=True)]
         _application()
@@ -317,14 +352,16 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         monitoring.subscribe(program_when_identified(monitoring, day.starts,
                                                      str(day.actor.user_id)))
         station = build_station(monitoring, services, sessions, training=True, tz=tz,
-                                sound=sound(), grid=grid, admission=admission)
+                                sound=sound(), grid=grid, admission=admission,
+                                access=access)
         stack.callback(station.close)
         monitoring.start()
         yield Demo(station, simulator, monitoring, services, sessions)
 
 
 def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
-             duration_s: float | None = None, *, size: tuple[int, int] | None = None) -> int:
+             duration_s: float | None = None, *, size: tuple[int, int] | None = None,
+             idle_lock_s: float = DEFAULT_IDLE_LOCK_S) -> int:
     """Training: simulated pumps, a fresh training database with today's demo schedule.
 
     Shows the window until it is closed, or for `duration_s`; returns the exit status.
@@ -333,7 +370,7 @@ def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
         print(f"infusion-station demo: --pumps must be 1-{MAX_CHAIRS}", file=sys.stderr)
         return 2
     try:
-        with open_demo(pumps, speed, seed) as demo:
+        with open_demo(pumps, speed, seed, idle_lock_s=idle_lock_s) as demo:
             _run_window(demo.station, duration_s, size)
     except (StorageError, OSError, RuntimeError, TimeoutError) as exc:
         # What a trainer can act on (no simulator, no room for the training file ...).

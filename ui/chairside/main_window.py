@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -74,6 +75,13 @@ class MainWindow(QMainWindow):
         self.clock = RedrawClock(plot_budget=2, parent=self)
         self._grid = grid
         self._built = False
+        # Sign-in (ui/signin): what covers the chairs while nobody is signed in, and
+        # who is signed in, above the alarm list.
+        self.stack = QStackedWidget()
+        self._cover: QWidget | None = None
+        self._cover_shown = False
+        self._user_bar: QWidget | None = None
+        self._hidden_workflows: list[QWidget] = []
         self._all_alarms: list[ChairAlarms] = [
             *(p.parts.alarms for p in self.panels), station_actions.chair]
         self.statusBar().setSizeGripEnabled(False)
@@ -96,6 +104,40 @@ class MainWindow(QMainWindow):
         self.clock.start()
         if self.sound is not None:
             self.sound.start()
+
+    def set_cover(self, cover: QWidget) -> None:
+        """The screen shown instead of the chairs by `show_cover(True)` (sign-in, lock)."""
+        self._cover = cover
+        self.stack.addWidget(cover)
+
+    def set_user_bar(self, bar: QWidget) -> None:
+        """Who is signed in (and sign-out), placed above the unit's alarm list."""
+        self._user_bar = bar
+
+    def show_cover(self, shown: bool) -> None:
+        """Show the cover instead of the chairs (True), or the chairs again (False).
+
+        The chairs' workflow windows (a check-in, a running break) float over the
+        window: they are hidden with the chairs and shown again after.
+        """
+        self._cover_shown = shown and self._cover is not None
+        if self._cover_shown:
+            for panel in self.panels:
+                for window in (panel.workflow, panel.break_window):
+                    if window is not None and window.isVisible():
+                        window.hide()
+                        self._hidden_workflows.append(window)
+        else:
+            for hidden in self._hidden_workflows:
+                hidden.show()
+            self._hidden_workflows.clear()
+        if self._built and self._cover is not None:
+            self.stack.setCurrentIndex(self.stack.indexOf(self._cover) if self._cover_shown
+                                       else 0)
+
+    @property
+    def covered(self) -> bool:
+        return self._cover_shown
 
     def show_technical_problem(self, text: str) -> None:
         """A problem of the station itself (no sound device, storage waiting ...)."""
@@ -140,7 +182,7 @@ class MainWindow(QMainWindow):
         chairs = self._chair_grid() if grid else self._chair_tabs()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(chairs)
-        splitter.addWidget(self.alarm_list)
+        splitter.addWidget(self._side())
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         central = QWidget()
@@ -150,7 +192,19 @@ class MainWindow(QMainWindow):
         if self.training:
             layout.addWidget(self.training_mark)
         layout.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        self.stack.insertWidget(0, central)
+        self.setCentralWidget(self.stack)
+        self.show_cover(self._cover_shown)
+
+    def _side(self) -> QWidget:
+        if self._user_bar is None:
+            return self.alarm_list
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._user_bar)
+        column.addWidget(self.alarm_list, 1)
+        return side
 
     def _chair_grid(self) -> QWidget:
         holder = QWidget()

@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.persistence.delivery import Infusion, InfusionStatus, Pause, Pump
 from station.persistence.orders import Order
-from station.persistence.people import Allergy, User
+from station.persistence.people import Allergy
 from station.persistence.scheduling import Appointment, AppointmentStatus, Chair
-from station.services import Actor
 
 # The day's appointments a chair panel follows: not the ones that will not happen.
 _GONE = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
@@ -48,13 +47,6 @@ def pump_row_id(sessions: sessionmaker[Session], serial_number: str) -> int | No
     """The stored pump of a serial number (the monitoring service adds it on first sight)."""
     with sessions() as session:
         return session.scalar(sa.select(Pump.id).where(Pump.serial_number == serial_number))
-
-
-def station_user(sessions: sessionmaker[Session]) -> Actor | None:
-    """The user the station acts for. There is no sign-in yet: the first active user."""
-    with sessions() as session:
-        user = session.scalar(sa.select(User).where(User.active).order_by(User.id))
-    return None if user is None else Actor(user.id, user.display_name)
 
 
 def load_chair_patient(sessions: sessionmaker[Session], chair_label: str, day: date,
