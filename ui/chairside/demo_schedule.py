@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,6 +91,15 @@ def _accepted(result: Result[T], what: str) -> T:
     return result.value
 
 
+def _today(moment: datetime, now: datetime, tz: tzinfo) -> datetime:
+    """`moment` kept within `now`'s clinic day: check-in takes only today's bookings, so a
+    demo started near midnight must not book its chairs yesterday or tomorrow."""
+    local = now.astimezone(tz)
+    day_start = datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
+    day_end = day_start + timedelta(days=1) - timedelta(seconds=1)
+    return min(max(moment, day_start), day_end)
+
+
 def seed_demo_day(sessions: sessionmaker[Session], pumps: Sequence[tuple[str, str]], *,
                   now: datetime, tz: tzinfo, running: int = RUNNING_CHAIRS,
                   clock: Callable[[], datetime] | None = None) -> DemoDay:
@@ -110,7 +119,8 @@ def seed_demo_day(sessions: sessionmaker[Session], pumps: Sequence[tuple[str, st
     for index, (chair, pump) in enumerate(zip(chairs, pump_rows, strict=True)):
         patient = DEMO_PATIENTS[index % len(DEMO_PATIENTS)]
         running = index < running_chairs
-        start_at = now - timedelta(minutes=20) if running else now + timedelta(minutes=10 * index)
+        start_at = _today(now - timedelta(minutes=20) if running
+                          else now + timedelta(minutes=10 * index), now, tz)
         appointment_id = _book(records, services, patient, chair, start_at=start_at, now=now)
         if running:
             starts.append(_start(services, patient, appointment_id, chair=chair.label,
