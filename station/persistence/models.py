@@ -10,6 +10,7 @@ from station.persistence import (
     events,
     observations,
     orders,
+    outbox,
     people,
     scheduling,
     telemetry,
@@ -27,5 +28,6 @@ MODEL_MODULES = (
     alarms,
     audit,
     telemetry,
+    outbox,
 )
 metadata = Base.metadata

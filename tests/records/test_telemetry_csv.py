@@ -28,7 +28,7 @@ def test_samples_events_and_alarm_steps_in_time_order(world: World, visit: Built
     assert [(s["detail"], s["segment_volume_ml"], s["total_volume_ml"]) for s in stops] == [
         ("bathroom break", "20", "40"), ("reaction: grade 2 flushing", "16", "76")]
     assert all(s["not_delivering_reason"] == "stopped_by_clinician" for s in stops)
-    ack = next(r for r in rows if r["event"] == "alarm acknowledged: occlusion_downstream")
+    ack = next(r for r in rows if r["event"] == "alarm acknowledged: occlusion")
     assert (ack["priority"], ack["by"]) == ("high", "Nurse A")
     samples = [r for r in rows if r["row"] == "sample"]
     assert samples[-1]["volume_ml"] == "126"

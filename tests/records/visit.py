@@ -80,7 +80,7 @@ def build_visit(world: World) -> BuiltVisit:
 def _occlusion(world: World, infusion_id: int, raised_at: datetime) -> int:
     log = AlarmLog(world.sessions)
     alarm_id = log.raise_alarm(Alarm(
-        code="occlusion_downstream", priority=AlarmPriority.HIGH,
+        code="occlusion", priority=AlarmPriority.HIGH,
         category=AlarmCategory.TECHNICAL, latching=True, raised_at=raised_at,
         cause="downstream pressure above the limit", infusion_id=infusion_id,
         pump_id=world.pumps[0], chair_id=world.chairs["C1"], actor_kind=ActorKind.PUMP))
