@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,8 @@ from ui.reports import export_jobs
 from ui.reports.export_action import RecordExport
 from ui.workflows.service_runner import ServiceRunner
 
+MakeExport = Callable[[Path, bool], RecordExport]
+
 
 @pytest.fixture
 def runner() -> Iterator[ServiceRunner]:
@@ -24,9 +26,16 @@ def runner() -> Iterator[ServiceRunner]:
     assert service_runner.shutdown()
 
 
-def test_the_record_is_written_off_the_gui_thread(
-        qtbot: QtBot, world: World, visit: BuiltVisit, runner: ServiceRunner, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def make_export(world: World, visit: BuiltVisit, runner: ServiceRunner) -> MakeExport:
+    """An export of the stored visit into a folder, training or not."""
+    return lambda folder, training: RecordExport(world.svc, runner, visit.infusion_id,
+                                                 folder=folder, training=training)
+
+
+@pytest.fixture
+def pdf_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the threads the visit PDF was written on."""
     threads: list[str] = []
     real = export_jobs.write_visit_pdf
 
@@ -35,24 +44,27 @@ def test_the_record_is_written_off_the_gui_thread(
         real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(export_jobs, "write_visit_pdf", spy)
-    action = RecordExport(world.svc, runner, visit.infusion_id, folder=tmp_path / "out",
-                          training=True)
+    return threads
+
+
+def test_the_record_is_written_off_the_gui_thread(
+        qtbot: QtBot, make_export: MakeExport, pdf_threads: list[str], tmp_path: Path) -> None:
+    action = make_export(tmp_path / "out", True)  # the folder is made by the export
     with qtbot.waitSignal(action.exported, timeout=30000) as done:
         action.start()
     path = Path(done.args[0])
     assert path.parent == tmp_path / "out" and path.name.startswith("TRAINING-infusion-")
-    assert threads and threads[0] != threading.main_thread().name
+    assert pdf_threads and pdf_threads[0] != threading.main_thread().name
     doc = QPdfDocument()
     assert doc.load(str(path)) == QPdfDocument.Error.None_
     assert "TRAINING" in doc.getAllText(0).text()
 
 
 def test_a_folder_that_cannot_be_made_is_a_sentence(
-        qtbot: QtBot, world: World, visit: BuiltVisit, runner: ServiceRunner,
-        tmp_path: Path) -> None:
+        qtbot: QtBot, make_export: MakeExport, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    action = RecordExport(world.svc, runner, visit.infusion_id, folder=blocker / "sub")
+    action = make_export(blocker / "sub", False)
     with qtbot.waitSignal(action.failed, timeout=30000) as failed:
         action.start()
     assert failed.args[0].startswith("Could not export the infusion record")
