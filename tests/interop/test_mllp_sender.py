@@ -14,6 +14,7 @@ from station.interop.pcd04 import pcd04_messages
 from station.interop.pcd10 import pcd10_messages
 from station.records import VisitRecord
 from tests.interop.listener import Listener
+from tests.services.conftest import BOTH_BACKENDS
 from tests.services.world import World
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,7 @@ def _queued(world: World, record: VisitRecord) -> tuple[Outbox, list[str]]:
     return outbox, [cid for cid, _ in messages]
 
 
+@BOTH_BACKENDS
 def test_every_message_is_sent_in_order_and_acknowledged(world: World,
                                                          record: VisitRecord) -> None:
     outbox, ids = _queued(world, record)

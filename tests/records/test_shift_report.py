@@ -8,9 +8,11 @@ import pytest
 
 from station.records import load_shift_report
 from tests.records.visit import BuiltVisit
+from tests.services.conftest import BOTH_BACKENDS
 from tests.services.world import World, saline_running
 
 
+@BOTH_BACKENDS
 def test_figures_of_a_shift(world: World, visit: BuiltVisit) -> None:
     saline_running(world, rate_ml_h=100, volume_ml=250)  # seated and started at +190 min
     end = visit.t0 + timedelta(minutes=250)

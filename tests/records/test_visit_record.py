@@ -9,9 +9,11 @@ import pytest
 from station.records import load_visit_record
 from station.records.visit_loader import VisitNotFoundError
 from tests.records.visit import SEGMENT_VOLUMES, TOTAL_ML, BuiltVisit
+from tests.services.conftest import BOTH_BACKENDS
 from tests.services.world import World
 
 
+@BOTH_BACKENDS
 def test_the_record_carries_every_part_of_the_visit(world: World, visit: BuiltVisit) -> None:
     record = load_visit_record(world.sessions, visit.infusion_id)
     assert record.patient.mrn == "MRN-1" and record.patient.family_name == "Roe"
