@@ -68,6 +68,12 @@ class Header:
     profile: str
 
 
+def message_id(base: str, *, training: bool) -> str:
+    """MSH-10: training messages get their own ids (``T`` first), so the outbox never
+    takes a training message for the real one already queued, or the other way round."""
+    return f"T{base}" if training else base
+
+
 def new_message(header: Header, sender: Sender, *, training: bool) -> Message:
     """An ORU_R01-shaped message with its MSH filled; MSH-11 is T when training."""
     trigger, structure, control_id, at, profile = (

@@ -39,12 +39,12 @@ def pcd01_messages(record: VisitRecord, *, interval_s: float = 60.0,
         t_us = int(series.times_us[i])
         at = datetime.fromtimestamp(t_us / 1e6, UTC)
         rate, volume = float(series.rate_ml_h[i]), float(series.volume_ml[i])
-        cid = f"IS{inf.infusion_id}P{t_us // 1_000_000}"
+        cid = hl7.message_id(f"IS{inf.infusion_id}P{t_us // 1_000_000}", training=training)
         msg = hl7.new_message(hl7.Header("R01", "ORU_R01", cid, at, PROFILE), sender,
-                          training=training)
+                              training=training)
         obs = hl7.Observations(hl7.add_patient(msg, record), mdc.PUMP_MDS, at,
-                           placer=f"ORD{record.order.order_id}",
-                           filler=f"IS{inf.infusion_id}", training=training)
+                               placer=f"ORD{record.order.order_id}",
+                               filler=f"IS{inf.infusion_id}", training=training)
         obs.add(mdc.PUMP_MDS, "1", equipment=inf.pump_serial)
         obs.add(mdc.PUMP_VMD, "1.1")
         obs.add(mdc.CHAN_DELIVERY, "1.1.1")

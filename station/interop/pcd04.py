@@ -66,19 +66,21 @@ def alert_states(alarm: AlarmRow) -> list[tuple[AlarmStep, AlertState]]:
     return out
 
 
-def control_id(record: VisitRecord, alarm: AlarmRow, index: int) -> str:
-    return f"IS{record.infusion.infusion_id}A{alarm.alarm_id}T{index}"
+def control_id(record: VisitRecord, alarm: AlarmRow, index: int, *, training: bool) -> str:
+    return hl7.message_id(f"IS{record.infusion.infusion_id}A{alarm.alarm_id}T{index}",
+                          training=training)
 
 
 def pcd04_message(record: VisitRecord, alarm: AlarmRow, index: int, step: AlarmStep,
                   state: AlertState, *, sender: hl7.Sender = hl7.DEFAULT_SENDER,
                   training: bool = False) -> str:
     """The ORU^R40 of the ``index``-th transition of ``alarm``."""
-    msg = hl7.new_message(hl7.Header("R40", "ORU_R40", control_id(record, alarm, index), step.at,
-                             PROFILE), sender, training=training)
+    cid = control_id(record, alarm, index, training=training)
+    msg = hl7.new_message(hl7.Header("R40", "ORU_R40", cid, step.at, PROFILE), sender,
+                          training=training)
     obs = hl7.Observations(hl7.add_patient(msg, record), mdc.EVT_ALARM, step.at,
-                       placer=f"IS{record.infusion.infusion_id}",
-                       filler=f"ALARM{alarm.alarm_id}", training=training)
+                           placer=f"IS{record.infusion.infusion_id}",
+                           filler=f"ALARM{alarm.alarm_id}", training=training)
     term = EVENT_TERMS.get(alarm.code)
     event = term.cwe if term else f"{hl7.escape(alarm.code)}^{hl7.escape(alarm.code)}^99IS"
     base = "1.1.1.1"
@@ -104,7 +106,7 @@ def pcd04_messages(record: VisitRecord, *, sender: hl7.Sender = hl7.DEFAULT_SEND
     out = []
     for alarm in record.alarms:
         for index, (step, state) in enumerate(alert_states(alarm)):
-            out.append((control_id(record, alarm, index),
+            out.append((control_id(record, alarm, index, training=training),
                         pcd04_message(record, alarm, index, step, state, sender=sender,
                                       training=training)))
     return out

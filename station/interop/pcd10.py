@@ -32,19 +32,21 @@ DELIVERY_STATUS = {"delivery_start": "infusing", "delivery_stop": "stopped",
                    "delivery_complete": "complete"}
 
 
-def control_id(record: VisitRecord, event: EventRow) -> str:
-    return f"IS{record.infusion.infusion_id}E{event.event_id}"
+def control_id(record: VisitRecord, event: EventRow, *, training: bool) -> str:
+    return hl7.message_id(f"IS{record.infusion.infusion_id}E{event.event_id}",
+                          training=training)
 
 
 def pcd10_message(record: VisitRecord, event: EventRow, *, sender: hl7.Sender = hl7.DEFAULT_SENDER,
                   training: bool = False) -> str:
     """The ORU^R42 of one stored infusion event (ER7 text, segments ending in CR)."""
-    msg = hl7.new_message(hl7.Header("R42", "ORU_R01", control_id(record, event), event.occurred_at,
-                             PROFILE), sender, training=training)
+    cid = control_id(record, event, training=training)
+    msg = hl7.new_message(hl7.Header("R42", "ORU_R01", cid, event.occurred_at, PROFILE), sender,
+                          training=training)
     result = hl7.add_patient(msg, record)
     obs = hl7.Observations(result, mdc.PUMP_MDS, event.occurred_at,
-                       placer=f"ORD{record.order.order_id}",
-                       filler=f"IS{record.infusion.infusion_id}", training=training)
+                           placer=f"ORD{record.order.order_id}",
+                           filler=f"IS{record.infusion.infusion_id}", training=training)
     obs.add(mdc.PUMP_MDS, "1", equipment=record.infusion.pump_serial)
     obs.add(mdc.ATTR_EVT_COND, "1.0.0.1", EVENT_TERMS[event.kind].cwe, value_type="CWE")
     obs.add(mdc.PUMP_VMD, "1.1")
@@ -80,5 +82,6 @@ def pcd10_message(record: VisitRecord, event: EventRow, *, sender: hl7.Sender = 
 def pcd10_messages(record: VisitRecord, *, sender: hl7.Sender = hl7.DEFAULT_SENDER,
                    training: bool = False) -> hl7.Outgoing:
     """(control id, message) for every stored event of the visit, in occurrence order."""
-    return [(control_id(record, e), pcd10_message(record, e, sender=sender, training=training))
+    return [(control_id(record, e, training=training),
+             pcd10_message(record, e, sender=sender, training=training))
             for e in record.events if e.kind in EVENT_TERMS]

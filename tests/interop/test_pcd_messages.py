@@ -102,6 +102,8 @@ def test_pcd01_reports_the_telemetry_every_interval(record: VisitRecord) -> None
                                    pcd10_messages])
 def test_a_training_message_says_so(record: VisitRecord, build: object) -> None:
     assert callable(build)
+    real = {cid for cid, _ in build(record)}
     for message in _read(build(record, training=True)[:3]):
         assert message.processing_id == "T"
+        assert message.control_id.startswith("T") and message.control_id not in real
         assert any("TRAINING" in note for note in message.notes)
