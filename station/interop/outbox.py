@@ -47,6 +47,12 @@ class Outbox:
             return session.scalars(sa.select(OutboxMessage).where(
                 OutboxMessage.acked_at.is_(None)).order_by(OutboxMessage.id).limit(limit)).all()
 
+    def control_ids(self, infusion_id: int) -> set[str]:
+        """Control ids already queued for an infusion (acknowledged or not)."""
+        with storage_errors("cannot read the HL7 outbox"), self._sessions() as session:
+            return set(session.scalars(sa.select(OutboxMessage.control_id).where(
+                OutboxMessage.infusion_id == infusion_id)))
+
     def all(self) -> Sequence[OutboxMessage]:
         """Every message, in sending order."""
         with storage_errors("cannot read the HL7 outbox"), self._sessions() as session:
