@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("trace", metavar="TRACE.csv")
     analyze.set_defaults(handler=_analyze)
+    _add_export(commands)
     return parser
 
 
@@ -145,6 +146,35 @@ def _idle_lock_refused(args: argparse.Namespace) -> bool:
     print(f"infusion-station {args.command}: --idle-lock must be more than 0 minutes",
           file=sys.stderr)
     return True
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser("export", help="documents and messages from stored visits")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="KIND")
+    helps = {"pdf": "the infusion record of one visit (PDF)",
+             "shift": "the unit's shift report (PDF)",
+             "csv": "one infusion's telemetry and events (CSV)",
+             "hl7": "IHE PCD-10 events and PCD-04 alarms (HL7 v2.6), optionally sent",
+             "fhir": "a FHIR bundle of the visit (JSON)"}
+    for kind, text in helps.items():
+        sub = kinds.add_parser(kind, help=text)
+        if kind == "shift":
+            sub.add_argument("--from", dest="start", required=True, help="ISO 8601 start")
+            sub.add_argument("--to", dest="end", required=True, help="ISO 8601 end")
+        else:
+            sub.add_argument("infusion", type=int, metavar="INFUSION_ID")
+        sub.add_argument("-o", "--output", metavar="FILE",
+                         required=kind in ("pdf", "shift"),
+                         help="file to write" + ("" if kind in ("pdf", "shift")
+                                                 else " (default: standard output)"))
+        sub.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+        sub.add_argument("--tz", default="UTC", help="time zone of the document (IANA name)")
+        sub.add_argument("--training", action="store_true",
+                         help="stamp TRAINING on the document or messages")
+        if kind == "hl7":
+            sub.add_argument("--send", metavar="HOST:PORT",
+                             help="queue in the outbox and send over MLLP, waiting for ACKs")
+            sub.add_argument("--periodic", type=float, metavar="S",
+                             help="add PCD-01 periodic data every S seconds")
+        sub.set_defaults(handler=_export)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -196,6 +226,12 @@ def _db_upgrade(args: argparse.Namespace) -> int:
         print(f"infusion-station db upgrade: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ui.reports.export_command import run_export_command
+
+    return run_export_command(args)
 
 
 def _analyze(args: argparse.Namespace) -> int:

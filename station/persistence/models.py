@@ -11,6 +11,7 @@ from station.persistence import (
     events,
     observations,
     orders,
+    outbox,
     people,
     scheduling,
     telemetry,
@@ -28,6 +29,7 @@ MODEL_MODULES = (
     alarms,
     audit,
     telemetry,
+    outbox,
 )
 CHAIN = audit_chain  # its session listener chains every new audit entry
 metadata = Base.metadata

@@ -5,6 +5,7 @@ with a summary of the visit.
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -16,6 +17,7 @@ from station.domain.refusals import Refused, say_minutes, say_number
 from station.persistence.scheduling import Appointment
 from station.services import StationServices
 from station.services.completion import InfusionTotals
+from ui.reports.export_action import RecordExport
 from ui.workflows import pump_commands
 from ui.workflows.pump_commands import PumpCommands
 from ui.workflows.service_runner import ServiceRunner
@@ -65,7 +67,8 @@ class CompletionView(TickingView):
     def __init__(self, services: StationServices, runner: ServiceRunner, pump: PumpCommands,
                  infusion_id: int, appointment_id: int, *,
                  chair_alarms: ChairAlarms | None = None, tz: tzinfo = UTC,
-                 tick_ms: int = 1000, parent: QWidget | None = None) -> None:
+                 tick_ms: int = 1000, export_dir: Path | None = None, training: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(tick_ms, parent)
         self._services, self._runner, self._pump = services, runner, pump
         self._infusion_id, self._appointment_id = infusion_id, appointment_id
@@ -89,12 +92,20 @@ class CompletionView(TickingView):
                                              shortcut="Ctrl+D")
         self.discharge_button.clicked.connect(self.discharge)
         self.discharge_button.setVisible(False)
+        # Export the record once the infusion has ended (docs/records.md).
+        self._export = RecordExport(services, runner, infusion_id, folder=export_dir,
+                                    training=training, tz=tz, parent=self)
+        self.export_button = touch_button("Export record (PDF)", "Export the infusion record")
+        self.export_button.clicked.connect(self._export.start)
+        self.export_button.setVisible(False)
         self.summary = big_label(points=13, bold=False)
         self.summary.setAccessibleName("Visit summary")
         self._message = MessageLine()
+        self._export.exported.connect(lambda path: self._message.done(f"Record saved: {path}"))
+        self._export.failed.connect(self._message.problem)
         layout = QVBoxLayout(self)
         for widget in (self.volumes, self.shortfall, self.end_button, self.observation,
-                       self.discharge_button, self.summary, self._message):
+                       self.discharge_button, self.export_button, self.summary, self._message):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.reload_totals()
@@ -161,6 +172,7 @@ class CompletionView(TickingView):
         self.end_button.setVisible(False)
         self.shortfall.setVisible(False)
         self.discharge_button.setVisible(True)
+        self.export_button.setVisible(True)
         self._message.done("Infusion ended; pump stopped.")
         self.refresh()
         self._update_ticking()
