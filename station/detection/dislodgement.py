@@ -1,4 +1,4 @@
-"""Dislodgement: the pressure steps down and stays down, flat.
+"""Dislodgement: the pressure steps down, fast, with a fast edge, and stays down, flat.
 
 A catheter out of the vein drips at atmospheric pressure: the venous back-pressure
 (5-12 mmHg) and most of the catheter's share of R x Q disappear at once. The drop is
@@ -7,14 +7,20 @@ the pressure (arm raised) rises and falls smoothly over seconds to a minute, so 
 either slow to start or not flat. The detector therefore needs:
 - a drop of `drop_min_mmhg` + `drop_rq_fraction` x R x Q below the level,
 - reached within `onset_max_s` (or 1.5 sample intervals) of the last near-level sample,
+- on dense rows (`edge_max_interval_s`), an edge faster than the line's own R x C
+  (step_edge.py): a posture step keeps R and relaxes at `edge_tau_max_s` or slower,
+  a dislodged tip has a fifth of R;
 - then `confirm_s` (and at least 3 samples) with the median of the last 2 s (at least
   3 samples) below the threshold and, after the step's own edge, every sample within
-  `flat_spread_mmhg` of the others (`few_samples_spread_mmhg` under six samples);
+  `flat_spread_mmhg` of the others (`few_samples_spread_mmhg` under six samples); or
+  only `confirm_per_onset` x the onset (at least `confirm_min_s`) when the samples
+  stay within `fast_flat_spread_mmhg`;
 - after a pause, `after_pause_extra_mmhg` more drop against the level before it;
 - a level the baseline trusts (not one just learned over a long artifact).
 It clears when the pressure is back near the level it left for `clear_s`.
-A posture change that lowers the site by more than the threshold is a step too:
-pressure alone cannot tell it from a dislodgement (see docs/detection.md).
+On rows a second or more apart a posture change that lowers the site by more than
+the threshold is a step like any other: pressure cannot tell it from a dislodgement
+(see docs/detection.md).
 """
 
 from __future__ import annotations
