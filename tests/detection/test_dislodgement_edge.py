@@ -7,7 +7,11 @@ relaxes five times faster. A drop alone cannot tell them apart.
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devices.simulator.physics import LineParams
 from station.detection.chair import LineDetectors
@@ -77,3 +81,19 @@ def test_instant_step_fits_a_short_time_constant() -> None:
               if 28 <= r.time_s <= 33 and r.pressure_mmhg is not None]
     fit = fit_edge(window, 29.8, 30.1)
     assert fit is not None and fit.tau_s <= 0.05
+
+
+@settings(deadline=None)  # a grid fit: slow under load, bounded all the same
+@given(st.floats(0.1, 1.1), st.floats(-20.0, -6.0), st.floats(0.0, 0.1))
+def test_edge_fit_recovers_any_time_constant_of_a_clean_step(
+        tau: float, drop: float, phase: float) -> None:
+    # From one row (0.1 s) to the slowest line of the corpus; faster edges fall within
+    # one row and are only known to be short (test_instant_step_...).
+    t0 = 10.0 + phase
+    times = [8.0 + 0.1 * k for k in range(50)]
+    samples = [(t, 20.0 + (drop * -math.expm1(-(t - t0) / tau) if t > t0 else 0.0))
+               for t in times]
+    fit = fit_edge(samples, 9.5, 10.4, t0_step_s=0.02)
+    assert fit is not None
+    assert tau / 1.45 <= fit.tau_s <= tau * 1.45
+    assert abs(fit.after_mmhg - (20.0 + drop)) < 0.05 * abs(drop)  # the grid, 19 % apart
