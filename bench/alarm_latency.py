@@ -217,9 +217,11 @@ def lost_link(trials: int, speed: float) -> tuple[Result, Result]:
     return from_pull, from_reply
 
 
-def dislodgement(trials: int, speed: float) -> Result:
-    result = Result("dislodgement (advisory, detector)", scale=speed)
-    polls_per_pump_second = 1.0
+def dislodgement(trials: int, speed: float, polls_per_pump_second: float = 1.0) -> Result:
+    name = "dislodgement (advisory, detector)"
+    if polls_per_pump_second != 1.0:
+        name += f", {polls_per_pump_second:g} polls per pump second"
+    result = Result(name, scale=speed)
     settings = MonitorSettings(
         driver=DriverConfig(poll_interval_s=1.0 / (polls_per_pump_second * speed)),
         detection_time_scale=speed)
@@ -260,6 +262,8 @@ def main() -> int:
     parser.add_argument("--real-time-trials", type=int, default=0,
                         help="also dislodgement at --speed 1 with the default 1 s poll")
     parser.add_argument("--only", choices=["stall", "link", "dislodgement"])
+    parser.add_argument("--dislodgement-polls", type=float, default=1.0,
+                        help="polls per pump second for the dislodgement case (default 1)")
     args = parser.parse_args()
     started = time.monotonic()
     results: list[Result] = []
@@ -269,7 +273,7 @@ def main() -> int:
     if args.only in (None, "link"):
         results += list(lost_link(args.trials, args.speed))
     if args.only in (None, "dislodgement"):
-        results.append(dislodgement(args.trials, args.speed))
+        results.append(dislodgement(args.trials, args.speed, args.dislodgement_polls))
         if args.real_time_trials:
             real = dislodgement(args.real_time_trials, 1.0)
             real.name += ", real time (--speed 1, 1 s poll)"
