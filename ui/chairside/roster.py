@@ -8,19 +8,17 @@ Called through the `ServiceRunner`, never on the GUI thread.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.monitoring.schedule_source import chair_appointments
 from station.persistence.delivery import Infusion, InfusionStatus, Pause, Pump
 from station.persistence.orders import Order
 from station.persistence.people import Allergy, User
-from station.persistence.scheduling import Appointment, AppointmentStatus, Chair
+from station.persistence.scheduling import Appointment, AppointmentStatus
 from station.services import Actor
-
-# The day's appointments a chair panel follows: not the ones that will not happen.
-_GONE = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
 
 
 @dataclass(frozen=True)
@@ -60,14 +58,8 @@ def station_user(sessions: sessionmaker[Session]) -> Actor | None:
 def load_chair_patient(sessions: sessionmaker[Session], chair_label: str, day: date,
                        tz: tzinfo) -> ChairPatient | None:
     """The chair's current appointment of `day`: the first not yet completed, else the last."""
-    start = datetime.combine(day, time(0), tz)
     with sessions() as session:
-        appointments = session.scalars(
-            sa.select(Appointment).join(Chair, Appointment.chair_id == Chair.id)
-            .where(Chair.label == chair_label, Appointment.start_at >= start,
-                   Appointment.start_at < start + timedelta(days=1),
-                   Appointment.status.not_in(_GONE))
-            .order_by(Appointment.start_at)).all()
+        appointments = chair_appointments(session, chair_label, day, tz)
         if not appointments:
             return None
         current = next((a for a in appointments if a.status is not AppointmentStatus.COMPLETED),
