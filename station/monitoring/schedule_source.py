@@ -114,8 +114,7 @@ class StoredSchedule:
         running = stored.infusion_status is InfusionStatus.RUNNING
         step = None if titration is None else titration.state.next_step
         due = titration.next_due if titration is not None and running and step else None
-        end = titration.expected_end if titration is not None else (
-            services.titration.expected_end(infusion_id) if running else None)
+        end = None if titration is None else titration.expected_end
         return ClinicalSchedule(
             appointment_id=stored.appointment_id, infusion_id=infusion_id,
             paused_at=None if pause is None else pause.pause.paused_at,

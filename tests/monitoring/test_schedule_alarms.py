@@ -1,16 +1,15 @@
 """The clinical schedule's alarms, raised by the monitoring service with no window open.
 
 Against `pump-sim` on a pty and a real SQLite file. The services and the monitoring
-share one wall clock that the test moves (the pump link runs on real monotonic time),
+share one wall clock that the test moves (`WallClock`: the pump link runs on real
+monotonic time),
 so a 20-minute break takes no 20 minutes. The services' writes reach the monitoring
 thread through `RecordChanges`, the only way it learns of them here.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import LinkState
 from station.alarms import Priority, TransitionKind
+from station.alarms.clock import WallClock
 from station.domain.pauses import PauseReason, ResumeRate
 from station.domain.site_assessment import InfiltrationGrade
 from station.monitoring import ChairUpdate, PumpEndpoint, StoredSchedule
@@ -31,20 +31,6 @@ from tests.services.world import NORMAL_VITALS, World, accepted, seed_world, sta
 from tests.support.simulator_process import SimulatorProcess
 
 
-class SharedClock:
-    """The monitoring's clock: real monotonic time for the pump link, the services' wall
-    clock (moved by the test) for everything stored and timed against the record."""
-
-    def __init__(self, world: World) -> None:
-        self._world = world
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def utc_now(self) -> datetime:
-        return self._world.clock.now
-
-
 @pytest.fixture
 def running(sessions: sessionmaker[Session], simulator: Callable[..., SimulatorProcess],
             watch: Callable[..., Watched]) -> tuple[World, int, Watched]:
@@ -56,7 +42,7 @@ def running(sessions: sessionmaker[Session], simulator: Callable[..., SimulatorP
     infusion_id = start_running(world, pump_index=len(world.pumps) - 1)
     sim = simulator(speed=SPEED)
     watched = watch(sessions, [PumpEndpoint("C1", sim.ports[0].port)],
-                    clock=SharedClock(world), schedule=StoredSchedule(world.svc))
+                    clock=WallClock(world.clock), schedule=StoredSchedule(world.svc))
     world.svc.context.changes.subscribe(watched.service.records_changed)
     watched.link(LinkState.UP)
     watched.next_update(lambda u: u.snapshot.schedule.infusion_id == infusion_id)
@@ -114,6 +100,10 @@ def test_a_titration_step_is_due_then_overdue_and_ends_when_confirmed(
     assert snapshot.titration_due_at is not None and snapshot.titration_overdue_at is not None
     assert (snapshot.titration_due_at - world.clock.now).total_seconds() == 30 * 60
     assert snapshot.next_step == "step 2 (80 mL/h)"
+    # The plan's end: 20 + 40 + 60 + 80 mL over four 30-min steps, 300 mL at 200 mL/h
+    # (not 500 mL at the 40 mL/h running now).
+    assert snapshot.expected_end is not None
+    assert (snapshot.expected_end - world.clock.now).total_seconds() == 3.5 * 3600
 
     world.clock.advance(30)
     _, due, _ = watched.transition("titration_step_due")

@@ -1,4 +1,8 @@
-"""When vital signs and the site check are due; overdue ones raise their alarm."""
+"""When vital signs and the site check are due, counted down on the services' clock.
+
+Only shown here: the `vital_signs_due` and `site_check_due` alarms are raised and
+stored by the monitoring service from the stored checks, whether or not this is open.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from datetime import UTC, tzinfo
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from station.alarms import ChairAlarms
 from station.domain.timers import Countdown
 from station.services import StationServices
 from ui.workflows.service_runner import ServiceRunner
@@ -19,16 +22,16 @@ VITALS, SITE = "vital_signs_due", "site_check_due"
 class ObservationDue(TickingView):
     """Two due times, redrawn on the services' clock; call `reload()` after a recording."""
 
-    due_changed = Signal(str, bool)  # alarm condition name, due now
+    due_changed = Signal(str, bool)  # the alarm condition's name, due now (as shown)
 
     def __init__(self, services: StationServices, runner: ServiceRunner, appointment_id: int,
-                 *, chair_alarms: ChairAlarms | None = None, tz: tzinfo = UTC,
+                 *, tz: tzinfo = UTC,
                  tick_ms: int = 1000, parent: QWidget | None = None) -> None:
         super().__init__(tick_ms, parent)
         self._services, self._runner, self._appointment_id = services, runner, appointment_id
-        self._alarms, self._tz = chair_alarms, tz
+        self._tz = tz
         self._due: dict[str, Countdown | None] = {VITALS: None, SITE: None}
-        self._raised: dict[str, bool] = {VITALS: False, SITE: False}
+        self._shown_due: dict[str, bool] = {VITALS: False, SITE: False}
         self._loaded = False
         self.vitals = big_label(points=14)
         self.vitals.setAccessibleName("Vital signs due")
@@ -58,10 +61,8 @@ class ObservationDue(TickingView):
             countdown = self._due[name]
             due = countdown is None or countdown.due_at <= now
             label.setStyleSheet("color: #a00000;" if due else "")
-            if due != self._raised[name]:
-                self._raised[name] = due
-                if self._alarms is not None:
-                    self._alarms.set_condition(name, due)
+            if due != self._shown_due[name]:
+                self._shown_due[name] = due
                 self.due_changed.emit(name, due)
 
     def _on_loaded(self, result: object) -> None:
