@@ -51,7 +51,8 @@ class ChairMonitor:
         self._clock = clock
         self._settings = settings
         self._sink = StoringSink(recorder, lambda: self.context)
-        self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock)
+        self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock,
+                                  conditions=settings.conditions, policy=settings.alarm_policy)
         self._schedule_source = schedule
         self._schedule = ScheduleWatch(self.alarms)
         self._next_schedule_load = clock.monotonic()
@@ -245,6 +246,11 @@ class ChairMonitor:
 
     def pause_audio(self, who: str, duration_s: float | None = None) -> ChairUpdate:
         self.alarms.pause_audio(who, duration_s)
+        return self._update(None)
+
+    def record_cause(self, alarm_id: str, who: str, cause: Cause) -> ChairUpdate:
+        """Why an open or recently closed alarm happened (AlarmError for another)."""
+        self.alarms.record_cause(alarm_id, who, cause)
         return self._update(None)
 
     # -- what the UI reads --------------------------------------------------------------

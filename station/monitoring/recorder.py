@@ -11,7 +11,7 @@ order while the database is unavailable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -19,7 +19,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import PumpInfo, Sample
-from station.alarms import CONDITIONS, AlarmTransition, Source, TransitionKind
+from station.alarms import CONDITIONS, AlarmTransition, ConditionSpec, Source, TransitionKind
 from station.alarms.sink import SYSTEM_ACTOR
 from station.monitoring.backlog import WriteBacklog
 from station.monitoring.program import InfusionProgram, load_program
@@ -56,8 +56,11 @@ class MonitorRecorder:
     """Stores alarms, pump events and telemetry; keeps failed writes for a retry."""
 
     def __init__(self, sessions: sessionmaker[Session], *, utc_now: Callable[[], datetime],
-                 monotonic: Callable[[], float]) -> None:
+                 monotonic: Callable[[], float],
+                 conditions: Mapping[str, ConditionSpec] = CONDITIONS) -> None:
+        """`conditions`: the unit's alarm table (category and latching are stored)."""
         self.pumps = PumpRegistry(sessions)
+        self._conditions = conditions
         self._sessions = sessions
         self._alarms = AlarmLog(sessions)
         self._events = EventStore(sessions, utc_now)
@@ -98,7 +101,7 @@ class MonitorRecorder:
                               lambda: self._store_step(transition))
 
     def _store_raised(self, transition: AlarmTransition, context: RecordContext) -> None:
-        spec = CONDITIONS[transition.condition]
+        spec = self._conditions[transition.condition]
         kind, user_id = _actor(transition)
         if transition.actor == SYSTEM_ACTOR and spec.source is Source.PUMP:
             kind = ActorKind.PUMP

@@ -85,11 +85,12 @@ class MonitoringService:
         self.settings = settings or MonitorSettings()
         self._clock = clock or SystemClock()
         self._recorder = MonitorRecorder(sessions, utc_now=self._clock.utc_now,
-                                         monotonic=self._clock.monotonic)
+                                         monotonic=self._clock.monotonic,
+                                         conditions=self.settings.conditions)
         self._chairs = {e.chair_id: ChairMonitor(e, self._recorder, self._clock, self.settings,
                                                  schedule)
                         for e in endpoints}
-        self._station = StationMonitor(self._recorder, self._clock)
+        self._station = StationMonitor(self._recorder, self._clock, self.settings)
         self._queue: queue.SimpleQueue[DriverEvent | _Command | _Reload | _Stop] = (
             queue.SimpleQueue())
         self._reload_queued = threading.Event()
@@ -196,6 +197,12 @@ class MonitoringService:
                     duration_s: float | None = None) -> Future[ChairSnapshot]:
         target = self._alarm_target(chair_id)
         return self._submit(chair_id, lambda: target().pause_audio(who, duration_s))
+
+    def record_cause(self, chair_id: str, alarm_id: str, who: str,
+                     cause: Cause) -> Future[ChairSnapshot]:
+        """Record why an alarm happened, also after it closed by itself (a recent one)."""
+        target = self._alarm_target(chair_id)
+        return self._submit(chair_id, lambda: target().record_cause(alarm_id, who, cause))
 
     def refresh_binding(self, chair_id: str) -> Future[ChairSnapshot]:
         """Look up the infusion running on the chair's pump now (after a start)."""

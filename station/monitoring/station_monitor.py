@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from devices.driver import LinkState
 from station.alarms import AlarmClock, Cause, ChairAlarms
+from station.monitoring.config import MonitorSettings
 from station.monitoring.recorder import MonitorRecorder, RecordContext, StoringSink
 from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
 
@@ -24,10 +25,13 @@ class StationMonitor:
 
     chair_id = STATION
 
-    def __init__(self, recorder: MonitorRecorder, clock: AlarmClock) -> None:
+    def __init__(self, recorder: MonitorRecorder, clock: AlarmClock,
+                 settings: MonitorSettings | None = None) -> None:
+        settings = settings or MonitorSettings()
         self._recorder = recorder
         self._sink = StoringSink(recorder, lambda: _NO_RECORD)
-        self.alarms = ChairAlarms(STATION, self._sink, clock)
+        self.alarms = ChairAlarms(STATION, self._sink, clock, conditions=settings.conditions,
+                                  policy=settings.alarm_policy)
 
     def check(self) -> ChairUpdate | None:
         """After each event and tick: `storage_unavailable` follows the recorder; an
@@ -55,6 +59,10 @@ class StationMonitor:
 
     def pause_audio(self, who: str, duration_s: float | None = None) -> ChairUpdate:
         self.alarms.pause_audio(who, duration_s)
+        return self._update()
+
+    def record_cause(self, alarm_id: str, who: str, cause: Cause) -> ChairUpdate:
+        self.alarms.record_cause(alarm_id, who, cause)
         return self._update()
 
     def snapshot(self) -> ChairSnapshot:

@@ -46,12 +46,15 @@ PUMP = "C1"
 class Chair:
     """A ChairMonitor on a manual clock, and driver events stamped by that clock."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session],
+                 settings: MonitorSettings | None = None) -> None:
+        settings = settings or MonitorSettings()
         self.clock = ManualClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
         self.recorder = MonitorRecorder(sessions, utc_now=self.clock.utc_now,
-                                        monotonic=self.clock.monotonic)
+                                        monotonic=self.clock.monotonic,
+                                        conditions=settings.conditions)
         self.monitor = ChairMonitor(PumpEndpoint(PUMP, "/dev/pts/9"), self.recorder,
-                                    self.clock, MonitorSettings())
+                                    self.clock, settings)
 
     def stamp(self) -> Stamp:
         return Stamp(self.clock.utc_now(), self.clock.monotonic())

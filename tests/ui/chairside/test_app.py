@@ -57,6 +57,11 @@ def test_a_missing_sound_device_is_said_on_the_status_line_and_raised(qtbot: QtB
         row = rows.row_at(0)
         assert (row.chair_id, row.condition, row.priority) == (
             "Station", "sound_device_missing", Priority.HIGH)
+        # High-priority audio is never off for good: a short pause runs out on the clock.
+        station = window.actions_by_chair["Station"].chair
+        station.pause_audio("nurse.a", duration_s=0.05)
+        assert station.sound_now() is None
+        qtbot.waitUntil(lambda: station.sound_now() is Priority.HIGH, timeout=5000)
 
 
 def test_run_demo_says_why_it_could_not_start(
