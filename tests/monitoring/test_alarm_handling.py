@@ -16,17 +16,23 @@ from tests.monitoring.test_chair_monitor import Chair
 from tests.monitoring.world import stored_alarms, stored_kinds
 
 
+def battery_alarm_after(chair: Chair, seconds: float) -> Priority:
+    """Low battery left unanswered for `seconds`: its priority then."""
+    chair.connect()
+    chair.sample(battery=10)
+    chair.clock.advance(seconds)
+    chair.monitor.tick()
+    battery = chair.monitor.alarms.alarm("low_battery")
+    assert battery is not None
+    return battery.priority
+
+
 def test_a_unit_sets_when_an_unanswered_alarm_escalates(
         sessions: sessionmaker[Session]) -> None:
     # low_battery waits 300 s by default; this unit wants the charge nurse sooner.
     unit = with_overrides(CONDITIONS, {"low_battery": {"escalate_after_s": 30.0}})
     chair = Chair(sessions, MonitorSettings(conditions=unit))
-    chair.connect()
-    chair.sample(battery=10)
-    chair.clock.advance(29.9)
-    chair.monitor.tick()
-    battery = chair.monitor.alarms.alarm("low_battery")
-    assert battery is not None and battery.priority is Priority.MEDIUM
+    assert battery_alarm_after(chair, 29.9) is Priority.MEDIUM
     chair.clock.advance(0.1)
     update = chair.monitor.tick()
     assert update is not None
@@ -38,13 +44,7 @@ def test_a_unit_sets_when_an_unanswered_alarm_escalates(
 
 def test_the_default_table_is_used_without_a_unit_setting(
         sessions: sessionmaker[Session]) -> None:
-    chair = Chair(sessions)
-    chair.connect()
-    chair.sample(battery=10)
-    chair.clock.advance(30)
-    chair.monitor.tick()
-    battery = chair.monitor.alarms.alarm("low_battery")
-    assert battery is not None and battery.priority is Priority.MEDIUM
+    assert battery_alarm_after(Chair(sessions), 30) is Priority.MEDIUM
 
 
 def test_the_cause_of_an_alarm_that_closed_by_itself_is_stored(
