@@ -106,7 +106,9 @@ def build_station(monitoring: MonitoringService, services: StationServices,
         if update.snapshot.chair_id == STATION else None)
     if sound is not None:
         raise_when_missing(sound, station_alarms)
-    window = MainWindow(panels, AlarmActions(station_alarms, current_user), training=training,
+    station_actions = AlarmActions(station_alarms, current_user)
+    station_alarms.on_refused = station_actions.refused.emit  # queued: a Qt signal
+    window = MainWindow(panels, station_actions, training=training,
                         sound=sound, grid=grid)
     bridge.setParent(window)
     runner.setParent(window)
