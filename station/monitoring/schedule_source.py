@@ -114,6 +114,11 @@ class StoredSchedule:
         running = stored.infusion_status is InfusionStatus.RUNNING
         step = None if titration is None else titration.state.next_step
         due = titration.next_due if titration is not None and running and step else None
+        # At half rate (after a reaction, or resumed at half) going back up is the
+        # nurse's call: due once a labelled hold is over, never overdue.
+        reduced = titration is not None and titration.state.reduced_rate_ml_h is not None
+        if reduced and titration is not None and titration.state.no_escalation_before is None:
+            due = None
         end = None if titration is None else titration.expected_end
         return ClinicalSchedule(
             appointment_id=stored.appointment_id, infusion_id=infusion_id,
@@ -123,5 +128,5 @@ class StoredSchedule:
             next_step="" if step is None else
             f"step {step.number} ({step.rate_ml_h:g} mL/h)",
             titration_due_at=due,
-            titration_overdue_at=None if due is None else due + self._overdue_after,
+            titration_overdue_at=None if due is None or reduced else due + self._overdue_after,
             vitals_due_at=checks[0], site_check_due_at=checks[1], expected_end=end)
