@@ -11,6 +11,7 @@ record when the services report a write and every `binding_refresh_s`; `tick` ti
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
@@ -35,6 +36,9 @@ from station.monitoring.program_watch import ProgramWatch
 from station.monitoring.recorder import MonitorRecorder, RecordContext, StoringSink
 from station.monitoring.schedule import ScheduleSource, ScheduleWatch
 from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 
 AIR_IN_LINE = "air_in_line"
 LOW_BATTERY = "low_battery"
@@ -200,9 +204,13 @@ class ChairMonitor:
         source = self._schedule_source
         if source is None:
             return False
-        loaded = self._recorder.look_up(f"the schedule of chair {self.chair_id}",
-                                        lambda: source(self.chair_id))
-        if loaded is None:  # only while the database refuses: a source always answers
+        try:
+            loaded = self._recorder.look_up(f"the schedule of chair {self.chair_id}",
+                                            lambda: source(self.chair_id))
+        except Exception:  # a record the rules cannot read must not stop the chair's tick
+            log.exception("%s: cannot read the clinical schedule", self.chair_id)
+            loaded = None
+        if loaded is None:  # the database refuses, or the record is unreadable
             self._schedule.tick(self._clock.utc_now())
             return False
         return self._schedule.apply(loaded, self._clock.utc_now())

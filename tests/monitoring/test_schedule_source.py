@@ -3,14 +3,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.alarms import ManualClock
 from station.domain.pauses import PauseReason
 from station.domain.side_effects import ActionTaken, ReactionGrade, Symptom
-from station.monitoring import NO_SCHEDULE, StoredSchedule
+from station.monitoring import (
+    NO_SCHEDULE,
+    ChairMonitor,
+    MonitorRecorder,
+    MonitorSettings,
+    PumpEndpoint,
+    StoredSchedule,
+)
+from station.persistence.delivery import TitrationChangeKind, TitrationStep
 from station.services import load_library
 from tests.services.world import World, accepted, seed_world, start_running
 
@@ -76,3 +86,25 @@ def test_the_observation_after_completion(world: World) -> None:
         world.clock.now, completion.observation_ends_at)
     assert schedule.titration_due_at is None and schedule.expected_end is None
     assert completion.observation_ends_at == world.clock.now + timedelta(minutes=60)
+
+
+def test_a_record_the_rules_cannot_replay_does_not_stop_the_chairs_tick(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    infusion_id = start_running(world)
+    # A step "confirmed" one minute after the start: the titration rules refuse to
+    # replay it (someone edited the log), so reading the schedule fails.
+    world.add(TitrationStep(infusion_id=infusion_id, kind=TitrationChangeKind.STEP_CONFIRMED,
+                            at=world.clock.now + timedelta(minutes=1), step=2,
+                            rate_ml_h=80.0, by_id=world.nurse.user_id))
+    clock = ManualClock(world.clock.now)
+    recorder = MonitorRecorder(world.sessions, utc_now=clock.utc_now,
+                               monotonic=clock.monotonic)
+    chair = ChairMonitor(PumpEndpoint("C1", "/dev/pts/9"), recorder, clock,
+                         MonitorSettings(), StoredSchedule(world.svc))
+    with caplog.at_level(logging.ERROR):
+        chair.begin()
+    assert "C1: cannot read the clinical schedule" in caplog.text
+    clock.advance(MonitorSettings().link_watch_s)
+    update = chair.tick()  # the other timers still run
+    assert update is not None
+    assert [a.condition for a in update.snapshot.alarms] == ["link_lost"]
