@@ -203,7 +203,9 @@ class ChairPanel(QWidget):
         self._due_appointment = appointment
         if appointment is not None:
             p = self.parts
-            self.due = ObservationDue(p.services, p.runner, appointment, tz=p.tz)
+            # Its due times are the monitoring's (the snapshot's schedule), as the alarms.
+            self.due = ObservationDue(p.services, p.runner, appointment, tz=p.tz, load=False)
+            self._show_due_times()
             for label in (self.due.vitals, self.due.site):
                 # One line beside each other: at 1366x768 the plot needs the height.
                 font = QFont(label.font())
@@ -228,7 +230,7 @@ class ChairPanel(QWidget):
         if before is None or before.infusion_id != update.snapshot.infusion_id \
                 or before.schedule != schedule:
             self.reload()  # something was stored: a start, a pause, a check, the end
-            self._reload_due()
+            self._show_due_times()
 
     def _update_actions(self) -> None:
         patient = self.patient
@@ -266,13 +268,10 @@ class ChairPanel(QWidget):
                                     infusion_id=patient.infusion_id,
                                     drug_id=patient.titration_protocol or None)
         if action is Action.VITALS:
-            vitals = VitalsDialog(p.services, p.runner, aid, tz=p.tz)
-            vitals.recorded.connect(lambda _: self._reload_due())
-            return vitals
+            # Once stored, the monitoring's next schedule shows the new due time.
+            return VitalsDialog(p.services, p.runner, aid, tz=p.tz)
         if action is Action.SITE:
-            site = SiteCheckDialog(p.services, p.runner, aid, tz=p.tz)
-            site.recorded.connect(lambda _: self._reload_due())
-            return site
+            return SiteCheckDialog(p.services, p.runner, aid, tz=p.tz)
         iid = patient.infusion_id
         if iid is None:
             self.message.problem("No infusion has been started in this chair yet.")
@@ -300,9 +299,13 @@ class ChairPanel(QWidget):
             self._break_infusion = patient.infusion_id
         return self.break_window
 
-    def _reload_due(self) -> None:
-        if self.due is not None:
-            self.due.reload()
+    def _show_due_times(self) -> None:
+        """The due row from the snapshot's schedule, once it is the row's appointment's."""
+        schedule = None if self.snapshot is None else self.snapshot.schedule
+        if self.due is None or schedule is None \
+                or schedule.appointment_id != self._due_appointment:
+            return
+        self.due.show_due(schedule.vitals_due_at, schedule.site_check_due_at)
 
     @property
     def pump(self) -> PumpPoller:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -111,11 +111,20 @@ def seed_demo_day(sessions: sessionmaker[Session], pumps: Sequence[tuple[str, st
         patient = DEMO_PATIENTS[index % len(DEMO_PATIENTS)]
         running = index < running_chairs
         start_at = now - timedelta(minutes=20) if running else now + timedelta(minutes=10 * index)
+        start_at = _on_the_day_of(now, start_at, tz)
         appointment_id = _book(records, services, patient, chair, start_at=start_at, now=now)
         if running:
             starts.append(_start(services, patient, appointment_id, chair=chair.label,
                                  pump_id=pump.id, now=now))
     return DemoDay(actor, tuple(starts))
+
+
+def _on_the_day_of(now: datetime, start_at: datetime, tz: tzinfo) -> datetime:
+    """The booking kept on the clinic day of `now`: a demo started near midnight must
+    still find today's appointments in every chair."""
+    day_start = datetime.combine(now.astimezone(tz).date(), time(0), tz)
+    last = day_start + timedelta(days=1) - timedelta(minutes=1)
+    return min(max(start_at, day_start), last)
 
 
 def _book(records: Records, services: StationServices, demo: DemoPatient, chair: Chair, *,

@@ -2,16 +2,18 @@
 
 Only shown here: the `vital_signs_due` and `site_check_due` alarms are raised and
 stored by the monitoring service from the stored checks, whether or not this is open.
+The due times are read through the services (`reload`), or given by the caller
+(`show_due`: the chair panel passes its snapshot's schedule, the alarms' own times).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from station.domain.timers import Countdown
+from station.domain.timers import Countdown, countdown
 from station.services import StationServices
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.widgets import MessageLine, TickingView, big_label, due_text
@@ -25,8 +27,9 @@ class ObservationDue(TickingView):
     due_changed = Signal(str, bool)  # the alarm condition's name, due now (as shown)
 
     def __init__(self, services: StationServices, runner: ServiceRunner, appointment_id: int,
-                 *, tz: tzinfo = UTC,
+                 *, tz: tzinfo = UTC, load: bool = True,
                  tick_ms: int = 1000, parent: QWidget | None = None) -> None:
+        """`load=False`: show nothing until `show_due` gives the due times."""
         super().__init__(tick_ms, parent)
         self._services, self._runner, self._appointment_id = services, runner, appointment_id
         self._tz = tz
@@ -42,7 +45,14 @@ class ObservationDue(TickingView):
         layout.addWidget(self.vitals)
         layout.addWidget(self.site)
         layout.addWidget(self._message)
-        self.reload()
+        if load:
+            self.reload()
+
+    def show_due(self, vitals_due_at: datetime | None, site_due_at: datetime | None) -> None:
+        """Show these due times (None: none recorded yet, due now)."""
+        now = self._services.context.now()
+        self._on_loaded(tuple(None if at is None else countdown(at, now)
+                              for at in (vitals_due_at, site_due_at)))
 
     def reload(self) -> None:
         services, appointment_id = self._services, self._appointment_id

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pytestqt.qtbot import QtBot
 
 from station.domain.refusals import Accepted
+from tests.services.world import NORMAL_VITALS
 from tests.ui.chairside.test_break_overrun import WAIT_MS, SettableClock
 from ui.chairside.app import no_sound, open_demo
 from ui.models.numerics_text import say_duration
@@ -36,8 +37,22 @@ def test_time_left_follows_the_plan_and_the_observation_counts_down(qtbot: QtBot
         assert c1.numerics.values["expected_end"].text() == (
             f"ends {end.astimezone(c1.parts.tz):%H:%M}")
 
+        # The due row shows the monitoring's due times, the ones its alarms rise at.
+        vitals_at = demo.monitoring.snapshot("C1").schedule.vitals_due_at
+        assert vitals_at is not None
+        qtbot.waitUntil(lambda: c1.due is not None and c1.due.vitals.text().startswith(
+            f"Vital signs due {vitals_at.astimezone(c1.parts.tz):%H:%M}"), timeout=WAIT_MS)
         patient = c1.patient
         assert patient is not None and patient.infusion_id is not None
+        clock.shift += timedelta(minutes=10)  # vitals taken 10 min later: due 30 min after
+        taken = demo.services.context.now()
+        recorded = demo.services.observations.record_vitals(
+            patient.appointment_id, NORMAL_VITALS, taken_at=taken)
+        assert isinstance(recorded, Accepted)
+        next_at = recorded.value.next_due.due_at
+        assert next_at == taken + timedelta(minutes=30)
+        qtbot.waitUntil(lambda: c1.due is not None and c1.due.vitals.text().startswith(
+            f"Vital signs due {next_at.astimezone(c1.parts.tz):%H:%M}"), timeout=WAIT_MS)
         done = demo.services.completion.complete(
             patient.infusion_id, at=demo.services.context.now(),
             shortfall_reason="test: stopped early on the patient's request")
