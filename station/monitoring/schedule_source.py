@@ -26,6 +26,7 @@ from station.services.store import reading
 DEFAULT_TITRATION_OVERDUE = timedelta(minutes=5)
 _GONE = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
 _DELIVERING = (InfusionStatus.RUNNING, InfusionStatus.PAUSED)
+_UNDER_CARE = (AppointmentStatus.INFUSING, AppointmentStatus.OBSERVATION)
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,14 @@ class _Stored:
 
 
 def chair_appointments(session: Session, chair_label: str, day: date,
-                       tz: tzinfo) -> list[Appointment]:
-    """The appointments of a chair on a clinic day that will happen, earliest first."""
+                       tz: tzinfo, days: int = 1) -> list[Appointment]:
+    """The appointments of a chair that will happen on `days` clinic days from `day`,
+    earliest first."""
     start = datetime.combine(day, time(0), tz)
     return list(session.scalars(
         sa.select(Appointment).join(Chair, Appointment.chair_id == Chair.id)
         .where(Chair.label == chair_label, Appointment.start_at >= start,
-               Appointment.start_at < start + timedelta(days=1),
+               Appointment.start_at < start + timedelta(days=days),
                Appointment.status.not_in(_GONE))
         .order_by(Appointment.start_at)).all())
 
@@ -84,9 +86,15 @@ class StoredSchedule:
         ctx = self._services.context
         day = ctx.now().astimezone(ctx.clinic_tz).date()
         with reading(ctx, f"read the schedule of chair {chair_label}") as session:
-            appointments = chair_appointments(session, chair_label, day, ctx.clinic_tz)
-            current = next((a for a in appointments
-                            if a.status is not AppointmentStatus.COMPLETED), None)
+            # From yesterday too: an infusion or observation running past midnight keeps
+            # its alarms; otherwise today's first appointment not yet completed.
+            appointments = chair_appointments(session, chair_label, day - timedelta(days=1),
+                                              ctx.clinic_tz, days=2)
+            under_care = [a for a in appointments if a.status in _UNDER_CARE]
+            today = datetime.combine(day, time(0), ctx.clinic_tz)
+            current = under_care[-1] if under_care else next(
+                (a for a in appointments if a.start_at >= today
+                 and a.status is not AppointmentStatus.COMPLETED), None)
             if current is None:
                 return None
             infusion: Infusion | None = infusion_of(session, current)

@@ -108,3 +108,12 @@ def test_a_record_the_rules_cannot_replay_does_not_stop_the_chairs_tick(
     update = chair.tick()  # the other timers still run
     assert update is not None
     assert [a.condition for a in update.snapshot.alarms] == ["link_lost"]
+
+
+def test_an_infusion_running_past_midnight_keeps_its_schedule(world: World) -> None:
+    infusion_id = start_running(world)
+    world.clock.now = world.clock.now.replace(hour=23, minute=50)
+    world.clock.advance(30)  # 00:20 the next day
+    schedule = StoredSchedule(world.svc)("C1")
+    assert schedule.infusion_id == infusion_id
+    assert schedule.vitals_due_at is not None and schedule.vitals_due_at < world.clock.now
