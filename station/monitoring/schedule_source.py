@@ -53,6 +53,24 @@ def chair_appointments(session: Session, chair_label: str, day: date,
         .order_by(Appointment.start_at)).all())
 
 
+def chair_appointment(session: Session, chair_label: str, day: date, tz: tzinfo, *,
+                      or_last_completed: bool = False) -> Appointment | None:
+    """The chair's current appointment: one under care (infusing or in observation)
+    since yesterday, so a visit running past midnight stays the chair's; else the day's
+    first not yet completed; else, with `or_last_completed`, the day's last."""
+    appointments = chair_appointments(session, chair_label, day - timedelta(days=1), tz,
+                                      days=2)
+    under_care = [a for a in appointments if a.status in _UNDER_CARE]
+    if under_care:
+        return under_care[-1]
+    start = datetime.combine(day, time(0), tz)
+    todays = [a for a in appointments if a.start_at >= start]
+    current = next((a for a in todays if a.status is not AppointmentStatus.COMPLETED), None)
+    if current is None and or_last_completed and todays:
+        return todays[-1]
+    return current
+
+
 class StoredSchedule:
     """`ScheduleSource` over the services: `source("C1")` -> the chair's schedule now."""
 
@@ -86,15 +104,7 @@ class StoredSchedule:
         ctx = self._services.context
         day = ctx.now().astimezone(ctx.clinic_tz).date()
         with reading(ctx, f"read the schedule of chair {chair_label}") as session:
-            # From yesterday too: an infusion or observation running past midnight keeps
-            # its alarms; otherwise today's first appointment not yet completed.
-            appointments = chair_appointments(session, chair_label, day - timedelta(days=1),
-                                              ctx.clinic_tz, days=2)
-            under_care = [a for a in appointments if a.status in _UNDER_CARE]
-            today = datetime.combine(day, time(0), ctx.clinic_tz)
-            current = under_care[-1] if under_care else next(
-                (a for a in appointments if a.start_at >= today
-                 and a.status is not AppointmentStatus.COMPLETED), None)
+            current = chair_appointment(session, chair_label, day, ctx.clinic_tz)
             if current is None:
                 return None
             infusion: Infusion | None = infusion_of(session, current)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +23,7 @@ from station.monitoring import (
 from station.persistence.delivery import TitrationChangeKind, TitrationStep
 from station.services import load_library
 from tests.services.world import World, accepted, seed_world, start_running
+from ui.chairside.roster import load_chair_patient
 
 
 @pytest.fixture
@@ -117,3 +118,6 @@ def test_an_infusion_running_past_midnight_keeps_its_schedule(world: World) -> N
     schedule = StoredSchedule(world.svc)("C1")
     assert schedule.infusion_id == infusion_id
     assert schedule.vitals_due_at is not None and schedule.vitals_due_at < world.clock.now
+    # The chair panel's patient is the same visit, not "no patient".
+    patient = load_chair_patient(world.sessions, "C1", world.clock.now.date(), UTC)
+    assert patient is not None and patient.infusion_id == infusion_id

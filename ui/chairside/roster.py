@@ -13,7 +13,7 @@ from datetime import date, datetime, tzinfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from station.monitoring.schedule_source import chair_appointments
+from station.monitoring.schedule_source import chair_appointment
 from station.persistence.delivery import Infusion, InfusionStatus, Pause, Pump
 from station.persistence.orders import Order
 from station.persistence.people import Allergy, User
@@ -57,14 +57,11 @@ def station_user(sessions: sessionmaker[Session]) -> Actor | None:
 
 def load_chair_patient(sessions: sessionmaker[Session], chair_label: str, day: date,
                        tz: tzinfo) -> ChairPatient | None:
-    """The chair's current appointment of `day`: the first not yet completed, else the last."""
+    """The chair's current appointment of `day`: one still under care from yesterday (past
+    midnight), else the first not yet completed, else the last."""
     with sessions() as session:
-        appointments = chair_appointments(session, chair_label, day, tz)
-        if not appointments:
-            return None
-        current = next((a for a in appointments if a.status is not AppointmentStatus.COMPLETED),
-                       appointments[-1])
-        return _patient_of(session, current)
+        current = chair_appointment(session, chair_label, day, tz, or_last_completed=True)
+        return None if current is None else _patient_of(session, current)
 
 
 def _patient_of(session: Session, appointment: Appointment) -> ChairPatient:
