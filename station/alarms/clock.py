@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -27,6 +28,21 @@ class SystemClock:
 
     def utc_now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class WallClock:
+    """Real monotonic time, wall time from `utc_now`: the monitoring then times the
+    stored schedule on the same clock as the services that stored it (a training
+    station's or a test's settable clock)."""
+
+    def __init__(self, utc_now: Callable[[], datetime]) -> None:
+        self._utc_now = utc_now
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def utc_now(self) -> datetime:
+        return self._utc_now()
 
 
 class ManualClock:

@@ -9,13 +9,18 @@ user's id, and a periodic `tick` lets pauses run out and unanswered alarms escal
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 
 from station.alarms.alarm import Alarm, AlarmError, AlarmPolicy, Audio, Phase
 from station.alarms.clock import AlarmClock
 from station.alarms.conditions import CONDITIONS, ConditionSpec
 from station.alarms.priority import Priority, most_urgent
 from station.alarms.sink import SYSTEM_ACTOR, Cause, TransitionSink
+
+# Closed alarms kept for a cause recorded after the fact (a non-latched alarm closes by
+# itself, often before anyone could say why).
+RECENTLY_CLOSED = 64
 
 
 def _new_id() -> str:
@@ -26,7 +31,7 @@ class ChairAlarms:
     """Every alarm of one chair; no condition is ever raised twice at once."""
 
     def __init__(self, chair_id: str, sink: TransitionSink, clock: AlarmClock, *,
-                 conditions: dict[str, ConditionSpec] | None = None,
+                 conditions: Mapping[str, ConditionSpec] | None = None,
                  policy: AlarmPolicy | None = None,
                  new_id: Callable[[], str] = _new_id) -> None:
         self.chair_id = chair_id
@@ -36,6 +41,7 @@ class ChairAlarms:
         self._policy = policy or AlarmPolicy()
         self._new_id = new_id
         self._open: dict[str, Alarm] = {}  # condition name -> alarm not yet closed
+        self._closed: OrderedDict[str, Alarm] = OrderedDict()  # alarm id -> recent, closed
 
     def raise_condition(self, name: str, *, priority: Priority | None = None,
                         detail: str = "") -> Alarm:
@@ -91,6 +97,15 @@ class ChairAlarms:
         alarm.reset(who, cause)
         self._forget_if_closed(alarm)
 
+    def record_cause(self, alarm_id: str, who: str, cause: Cause) -> Alarm:
+        """Record why an alarm happened: open, or closed recently (AlarmError otherwise)."""
+        alarm = next((a for a in self._open.values() if a.alarm_id == alarm_id),
+                     None) or self._closed.get(alarm_id)
+        if alarm is None:
+            raise AlarmError(f"no recent alarm {alarm_id} at chair {self.chair_id}")
+        alarm.record_cause(who, cause)
+        return alarm
+
     def tick(self) -> None:
         """Run the timers: pauses ending, HIGH acknowledgements running out, escalation."""
         for alarm in list(self._open.values()):
@@ -145,6 +160,9 @@ class ChairAlarms:
     def _forget_if_closed(self, alarm: Alarm) -> None:
         if alarm.phase is Phase.CLOSED:
             del self._open[alarm.condition]
+            self._closed[alarm.alarm_id] = alarm
+            if len(self._closed) > RECENTLY_CLOSED:
+                self._closed.popitem(last=False)
 
 
 def station_sound(chairs: Iterable[ChairAlarms]) -> Priority | None:

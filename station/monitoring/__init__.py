@@ -16,22 +16,37 @@ from station.monitoring.config import (
     lost_link_budget_s,
 )
 from station.monitoring.recorder import MonitorRecorder, RecordContext
+from station.monitoring.schedule import (
+    NO_SCHEDULE,
+    ClinicalSchedule,
+    ScheduleSource,
+    ScheduleWatch,
+)
+from station.monitoring.schedule_source import StoredSchedule
 from station.monitoring.service import Health, MonitoringService
 from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate, Subscriber
+from station.monitoring.station_monitor import STATION, StationMonitor
 
 __all__ = [
     "LOST_LINK_BUDGET_S",
     "LOST_LINK_REQUIRED_S",
+    "NO_SCHEDULE",
+    "STATION",
     "AlarmView",
     "ChairMonitor",
     "ChairSnapshot",
     "ChairUpdate",
+    "ClinicalSchedule",
     "Health",
     "MonitorRecorder",
     "MonitorSettings",
     "MonitoringService",
     "PumpEndpoint",
     "RecordContext",
+    "ScheduleSource",
+    "ScheduleWatch",
+    "StationMonitor",
+    "StoredSchedule",
     "Subscriber",
     "driver_lost_link_s",
     "lost_link_budget_s",

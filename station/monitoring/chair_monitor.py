@@ -4,11 +4,14 @@ Runs on the monitoring thread only (never the driver's): `handle` takes each eve
 the chair's pump, `tick` runs the timers. Constant work per event. For each sample:
 telemetry (when an infusion runs on the pump), the line detectors and the pump's
 status conditions; for each pump alarm: the matching latched condition; for link
-changes: the lost-link alarm and a communication status change event per outage.
+changes: the lost-link alarm and a communication status change event per outage. The
+clinical schedule (pause, titration, checks, observation) is loaded from the stored
+record when the services report a write and every `binding_refresh_s`; `tick` times it.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
@@ -22,7 +25,7 @@ from devices.driver import (
     Sample,
 )
 from devices.protocol import AlarmCode
-from station.alarms import AlarmClock, AlarmTransition, Cause, ChairAlarms
+from station.alarms import AlarmClock, Cause, ChairAlarms
 from station.alarms.link_watch import LINK_LOST, LinkWatch
 from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
@@ -30,43 +33,33 @@ from station.detection import Sample as LineSample
 from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.program import InfusionProgram
 from station.monitoring.program_watch import ProgramWatch
-from station.monitoring.recorder import MonitorRecorder, RecordContext
+from station.monitoring.recorder import MonitorRecorder, RecordContext, StoringSink
+from station.monitoring.schedule import ScheduleSource, ScheduleWatch
 from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 
 AIR_IN_LINE = "air_in_line"
 LOW_BATTERY = "low_battery"
-STORAGE_UNAVAILABLE = "storage_unavailable"
-
-
-class _StoringSink:
-    """The chair's transition sink: stored durably, then kept for the next update."""
-
-    def __init__(self, recorder: MonitorRecorder, chair: ChairMonitor) -> None:
-        self._recorder = recorder
-        self._chair = chair
-        self.recent: list[AlarmTransition] = []
-
-    def record(self, transition: AlarmTransition) -> None:
-        self._recorder.alarm_transition(transition, self._chair.context)
-        self.recent.append(transition)
-
-    def take(self) -> tuple[AlarmTransition, ...]:
-        taken, self.recent = tuple(self.recent), []
-        return taken
 
 
 class ChairMonitor:
     """Turns one pump's driver events into telemetry, pump events and alarms."""
 
     def __init__(self, endpoint: PumpEndpoint, recorder: MonitorRecorder, clock: AlarmClock,
-                 settings: MonitorSettings) -> None:
+                 settings: MonitorSettings, schedule: ScheduleSource | None = None) -> None:
         self.endpoint = endpoint
         self.context = RecordContext()
         self._recorder = recorder
         self._clock = clock
         self._settings = settings
-        self._sink = _StoringSink(recorder, self)
-        self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock)
+        self._sink = StoringSink(recorder, lambda: self.context)
+        self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock,
+                                  conditions=settings.conditions, policy=settings.alarm_policy)
+        self._schedule_source = schedule
+        self._schedule = ScheduleWatch(self.alarms)
+        self._next_schedule_load = clock.monotonic()
         self._watch = LinkWatch(self.alarms, clock, settings.link_watch_s)
         self._line = LineMonitor(self.alarms)
         self._program_watch = ProgramWatch(self.alarms, settings)
@@ -87,6 +80,7 @@ class ChairMonitor:
         """Monitoring starts now: the link watch counts the pump's silence from here,
         not from when the service was built."""
         self._watch = LinkWatch(self.alarms, self._clock, self._settings.link_watch_s)
+        self._load_schedule()
 
     # -- driver events ------------------------------------------------------------------
 
@@ -101,7 +95,6 @@ class ChairMonitor:
             self._on_link_changed(event)
         else:
             self._on_identified(event)
-        self._check_storage()
         return self._update(event)
 
     def _on_sample(self, sample: Sample) -> None:
@@ -175,24 +168,52 @@ class ChairMonitor:
     # -- timers and the database --------------------------------------------------------
 
     def tick(self) -> ChairUpdate | None:
-        """Alarm timers, the link watch, the infusion binding; an update if anything changed."""
+        """Alarm timers, the link watch, the clinical schedule, the infusion binding; an
+        update if anything changed."""
         before = self.context
         self._find_chair_row()
         self.alarms.tick()
         if self._link is not LinkState.CLOSED:
             self._watch.tick()
+        rescheduled = False
+        if self._clock.monotonic() >= self._next_schedule_load:
+            rescheduled = self._load_schedule()
+        else:
+            self._schedule.tick(self._clock.utc_now())
         if self._clock.monotonic() >= self._next_binding_check:
             self._check_binding()
-        self._check_storage()
-        if not self._sink.recent and self.context == before:
+        if not self._sink.recent and self.context == before and not rescheduled:
             return None
         return self._update(None)
 
     def rebind(self) -> ChairUpdate:
         """Look up the pump's infusion now (the services just started or ended one)."""
         self._check_binding()
-        self._check_storage()
+        self._load_schedule()
         return self._update(None)
+
+    def reload_schedule(self) -> ChairUpdate:
+        """Read the clinical schedule again now: the services stored something."""
+        self._load_schedule()
+        return self._update(None)
+
+    def _load_schedule(self) -> bool:
+        """The schedule from the stored record (kept as it was while that cannot be
+        read); True when it changed."""
+        self._next_schedule_load = self._clock.monotonic() + self._settings.binding_refresh_s
+        source = self._schedule_source
+        if source is None:
+            return False
+        try:
+            loaded = self._recorder.look_up(f"the schedule of chair {self.chair_id}",
+                                            lambda: source(self.chair_id))
+        except Exception:  # a record the rules cannot read must not stop the chair's tick
+            log.exception("%s: cannot read the clinical schedule", self.chair_id)
+            loaded = None
+        if loaded is None:  # the database refuses, or the record is unreadable
+            self._schedule.tick(self._clock.utc_now())
+            return False
+        return self._schedule.apply(loaded, self._clock.utc_now())
 
     def _check_binding(self) -> None:
         """Look up the infusion running on this pump (samples are stored under it) and
@@ -211,12 +232,6 @@ class ChairMonitor:
         program = self._recorder.program(infusion_id)
         if program is not None or not self._recorder.lookup_refused:
             self._program = program
-
-    def _check_storage(self) -> None:
-        """`storage_unavailable` while the database refuses what this station writes."""
-        self.alarms.set_condition(STORAGE_UNAVAILABLE, self._recorder.refusing,
-                                  detail=f"{self._recorder.waiting} records waiting, "
-                                         f"{self._recorder.telemetry_pending} samples waiting")
 
     def _find_chair_row(self) -> None:
         """The `chairs` row whose label is this chair's id, if the schedule has one."""
@@ -241,6 +256,11 @@ class ChairMonitor:
         self.alarms.pause_audio(who, duration_s)
         return self._update(None)
 
+    def record_cause(self, alarm_id: str, who: str, cause: Cause) -> ChairUpdate:
+        """Why an open or recently closed alarm happened (AlarmError for another)."""
+        self.alarms.record_cause(alarm_id, who, cause)
+        return self._update(None)
+
     # -- what the UI reads --------------------------------------------------------------
 
     def snapshot(self) -> ChairSnapshot:
@@ -254,6 +274,7 @@ class ChairMonitor:
             alarms=tuple(AlarmView.of(a) for a in self.alarms.alarms()),
             sound_now=self.alarms.sound_now(),
             link_lost_since=self._lost_since,
+            schedule=self._schedule.schedule,
         )
 
     def _update(self, event: DriverEvent | None) -> ChairUpdate:

@@ -20,14 +20,20 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from types import FrameType
 from typing import TextIO
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from station.alarms import AlarmTransition
+from station.domain.drug_library_loader import DrugLibraryError
 from station.monitoring.config import MonitorSettings, PumpEndpoint
+from station.monitoring.schedule_source import StoredSchedule
 from station.monitoring.service import MonitoringService
 from station.monitoring.snapshot import ChairUpdate
 from station.persistence import StorageError, make_sessionmaker, open_database
+from station.services import Actor, StationServices, load_library
 
 
 def parse_endpoints(ports: Sequence[str]) -> list[PumpEndpoint]:
@@ -87,8 +93,15 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
         if update.transitions:
             out.flush()
 
+    sessions = make_sessionmaker(engine)
     try:
-        service = MonitoringService(endpoints, make_sessionmaker(engine), settings=settings)
+        schedule = _stored_schedule(sessions)
+    except DrugLibraryError as exc:
+        engine.dispose()
+        err.write(f"infusion-station monitor: {exc}\n")
+        return 2
+    try:
+        service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule)
         service.subscribe(print_transitions)
         for endpoint in endpoints:
             err.write(f"monitoring {endpoint.chair_id} on {endpoint.port_url}\n")
@@ -97,6 +110,16 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
     finally:
         engine.dispose()
     return 0
+
+
+def _stored_schedule(sessions: sessionmaker[Session]) -> StoredSchedule:
+    """The clinical schedule read from the records the stations' windows store (this
+    process writes none of them: it learns of changes every `binding_refresh_s`)."""
+    services = StationServices.build(
+        sessions, clock=lambda: datetime.now(UTC), library=load_library(),
+        # Reads only: the acting user is never stored by what the schedule calls.
+        actor=Actor(0, "station monitor"), clinic_tz=datetime.now().astimezone().tzinfo or UTC)
+    return StoredSchedule(services)
 
 
 @contextlib.contextmanager

@@ -11,9 +11,11 @@ The lost-link alarm must reach the station within 10 s of the pump's last valid 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from devices.driver import DriverConfig
+from station.alarms import CONDITIONS, AlarmPolicy, ConditionSpec
 from station.alarms.link_watch import REQUIRED_WITHIN_S
 
 LOST_LINK_REQUIRED_S = REQUIRED_WITHIN_S
@@ -47,6 +49,10 @@ class MonitorSettings:
     pumps; against `pump-sim --speed X` it is X, so the line detectors' windows (in
     seconds of the infusion) match the simulated physics. Alarm timers, the link and
     storage always run on real time.
+
+    `conditions` is the unit's alarm table (priorities, latching, the time an
+    unanswered alarm waits before it escalates: `alarms.conditions.with_overrides`),
+    `alarm_policy` its audio pause and acknowledgement timings.
     """
 
     driver: DriverConfig = field(default_factory=DriverConfig)
@@ -58,6 +64,8 @@ class MonitorSettings:
     near_end_fraction: float = DEFAULT_NEAR_END_FRACTION
     near_end_s: float = DEFAULT_NEAR_END_S  # seconds of pump time at the current rate
     rate_mismatch_samples: int = DEFAULT_RATE_MISMATCH_SAMPLES
+    conditions: Mapping[str, ConditionSpec] = field(default_factory=lambda: CONDITIONS)
+    alarm_policy: AlarmPolicy = field(default_factory=AlarmPolicy)
 
     def __post_init__(self) -> None:
         if self.tick_s <= 0 or self.detection_time_scale <= 0:

@@ -11,7 +11,7 @@ order while the database is unavailable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -19,7 +19,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import PumpInfo, Sample
-from station.alarms import CONDITIONS, AlarmTransition, Source, TransitionKind
+from station.alarms import CONDITIONS, AlarmTransition, ConditionSpec, Source, TransitionKind
 from station.alarms.sink import SYSTEM_ACTOR
 from station.monitoring.backlog import WriteBacklog
 from station.monitoring.program import InfusionProgram, load_program
@@ -56,8 +56,11 @@ class MonitorRecorder:
     """Stores alarms, pump events and telemetry; keeps failed writes for a retry."""
 
     def __init__(self, sessions: sessionmaker[Session], *, utc_now: Callable[[], datetime],
-                 monotonic: Callable[[], float]) -> None:
+                 monotonic: Callable[[], float],
+                 conditions: Mapping[str, ConditionSpec] = CONDITIONS) -> None:
+        """`conditions`: the unit's alarm table (category and latching are stored)."""
         self.pumps = PumpRegistry(sessions)
+        self._conditions = conditions
         self._sessions = sessions
         self._alarms = AlarmLog(sessions)
         self._events = EventStore(sessions, utc_now)
@@ -98,7 +101,7 @@ class MonitorRecorder:
                               lambda: self._store_step(transition))
 
     def _store_raised(self, transition: AlarmTransition, context: RecordContext) -> None:
-        spec = CONDITIONS[transition.condition]
+        spec = self._conditions[transition.condition]
         kind, user_id = _actor(transition)
         if transition.actor == SYSTEM_ACTOR and spec.source is Source.PUMP:
             kind = ActorKind.PUMP
@@ -155,22 +158,22 @@ class MonitorRecorder:
 
     def register_pump(self, info: PumpInfo, port_url: str) -> int | None:
         """The pump's row id; None (logged) when the database cannot be reached now."""
-        return self._looked_up(f"pump {info.serial_number} at {port_url}",
+        return self.look_up(f"pump {info.serial_number} at {port_url}",
                                lambda: self.pumps.register(info, port_url))
 
     def chair_row(self, label: str) -> int | None:
-        return self._looked_up(f"chair {label}", lambda: self.pumps.chair_row(label))
+        return self.look_up(f"chair {label}", lambda: self.pumps.chair_row(label))
 
     def active_infusion(self, pump_id: int) -> int | None:
-        return self._looked_up(f"the infusion of pump {pump_id}",
+        return self.look_up(f"the infusion of pump {pump_id}",
                                lambda: self.pumps.active_infusion(pump_id))
 
     def program(self, infusion_id: int) -> InfusionProgram | None:
         """The infusion's stored VTBI and expected rate; None while it cannot be read."""
-        return self._looked_up(f"the program of infusion {infusion_id}",
+        return self.look_up(f"the program of infusion {infusion_id}",
                                lambda: load_program(self._sessions, infusion_id))
 
-    def _looked_up(self, what: str, lookup: Callable[[], LookedUp | None]) -> LookedUp | None:
+    def look_up(self, what: str, lookup: Callable[[], LookedUp | None]) -> LookedUp | None:
         """A row, or None (logged) while the database cannot answer: monitoring goes on."""
         try:
             found = lookup()
@@ -210,6 +213,24 @@ class MonitorRecorder:
             return
         if self._telemetry.pending == 0:
             self._telemetry_refused = False
+
+
+class StoringSink:
+    """An alarm engine's transition sink: stored durably (or kept for a retry), then
+    kept for the next update to subscribers."""
+
+    def __init__(self, recorder: MonitorRecorder, context: Callable[[], RecordContext]) -> None:
+        self._recorder = recorder
+        self._context = context
+        self.recent: list[AlarmTransition] = []
+
+    def record(self, transition: AlarmTransition) -> None:
+        self._recorder.alarm_transition(transition, self._context())
+        self.recent.append(transition)
+
+    def take(self) -> tuple[AlarmTransition, ...]:
+        taken, self.recent = tuple(self.recent), []
+        return taken
 
 
 def _actor(transition: AlarmTransition) -> tuple[ActorKind, int | None]:

@@ -4,7 +4,10 @@ Every `PumpPoller` puts its events on one `queue.SimpleQueue`; a single monitori
 thread drains it and hands each event to the chair's `ChairMonitor` (constant work per
 event), runs the timers every tick, and carries out operator actions submitted from
 other threads. Nothing of a chair is touched by any other thread: the UI reads
-immutable snapshots and gets `ChairUpdate`s through subscriptions.
+immutable snapshots and gets `ChairUpdate`s through subscriptions. The station's own
+alarms (`storage_unavailable`) are published the same way under the id `STATION`.
+`records_changed` (hand it to the services' `RecordChanges`) makes every chair reload
+its clinical schedule on the monitoring thread.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from station.alarms import Cause
 from station.monitoring.chair_monitor import ChairMonitor
 from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.recorder import MonitorRecorder
+from station.monitoring.schedule import ScheduleSource
 from station.monitoring.snapshot import ChairSnapshot, ChairUpdate, Subscriber
+from station.monitoring.station_monitor import STATION, StationMonitor
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -43,10 +48,13 @@ class _Stop:
     """Put on the queue after the pollers' last events: the thread ends there."""
 
 
+class _Reload:
+    """The services stored something: every chair reads its clinical schedule again."""
+
+
 @dataclass
 class _Command:
-    chair_id: str
-    action: Callable[[ChairMonitor], ChairUpdate]
+    action: Callable[[], ChairUpdate]
     future: Future[ChairSnapshot]
 
 
@@ -65,23 +73,33 @@ class MonitoringService:
 
     def __init__(self, endpoints: Sequence[PumpEndpoint], sessions: sessionmaker[Session], *,
                  settings: MonitorSettings | None = None, clock: Clock | None = None,
-                 open_port: Callable[[str], TransportFactory] = serial_transport_factory
-                 ) -> None:
+                 open_port: Callable[[str], TransportFactory] = serial_transport_factory,
+                 schedule: ScheduleSource | None = None) -> None:
+        """`schedule` reads a chair's clinical schedule (pause, titration, checks,
+        observation) from the stored record; without it those alarms are not timed."""
         chair_ids = [e.chair_id for e in endpoints]
         if len(set(chair_ids)) != len(chair_ids):
             raise ValueError(f"each chair is watched once: {chair_ids}")
+        if STATION in chair_ids:
+            raise ValueError(f"{STATION!r} names the station's own alarms, not a chair")
         self.settings = settings or MonitorSettings()
         self._clock = clock or SystemClock()
         self._recorder = MonitorRecorder(sessions, utc_now=self._clock.utc_now,
-                                         monotonic=self._clock.monotonic)
-        self._chairs = {e.chair_id: ChairMonitor(e, self._recorder, self._clock, self.settings)
+                                         monotonic=self._clock.monotonic,
+                                         conditions=self.settings.conditions)
+        self._chairs = {e.chair_id: ChairMonitor(e, self._recorder, self._clock, self.settings,
+                                                 schedule)
                         for e in endpoints}
-        self._queue: queue.SimpleQueue[DriverEvent | _Command | _Stop] = queue.SimpleQueue()
+        self._station = StationMonitor(self._recorder, self._clock, self.settings)
+        self._queue: queue.SimpleQueue[DriverEvent | _Command | _Reload | _Stop] = (
+            queue.SimpleQueue())
+        self._reload_queued = threading.Event()
         self._pollers = [PumpPoller(e.chair_id, open_port(e.port_url), self._queue.put,
                                     config=self.settings.driver, clock=self._clock)
                          for e in endpoints]
         self._lock = threading.Lock()
         self._snapshots = {cid: chair.snapshot() for cid, chair in self._chairs.items()}
+        self._snapshots[STATION] = self._station.snapshot()
         self._subscribers: list[Subscriber] = []
         self._thread = threading.Thread(target=self._run, name="monitoring", daemon=True)
         self._running = False
@@ -131,13 +149,26 @@ class MonitoringService:
         return self._pollers[self.chair_ids.index(chair_id)]
 
     def snapshot(self, chair_id: str) -> ChairSnapshot:
-        """The chair as of its last change (thread-safe; KeyError for an unknown chair)."""
+        """The chair as of its last change (thread-safe; KeyError for an unknown chair).
+        `STATION` gives the station's own alarms."""
         with self._lock:
             return self._snapshots[chair_id]
 
     def snapshots(self) -> dict[str, ChairSnapshot]:
+        """Every chair's snapshot (the station's is `station_snapshot`)."""
         with self._lock:
-            return dict(self._snapshots)
+            return {cid: snap for cid, snap in self._snapshots.items() if cid != STATION}
+
+    def station_snapshot(self) -> ChairSnapshot:
+        """The station-wide alarms (`storage_unavailable`), as of their last change."""
+        return self.snapshot(STATION)
+
+    def records_changed(self) -> None:
+        """Thread-safe and quick: the services committed a write, so the chairs' clinical
+        schedules are read again on the monitoring thread (one reload per burst)."""
+        if self._running and not self._reload_queued.is_set():
+            self._reload_queued.set()
+            self._queue.put(_Reload())
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Call `subscriber` with every chair update, on the monitoring thread (so a UI
@@ -152,35 +183,50 @@ class MonitoringService:
         return unsubscribe
 
     def acknowledge(self, chair_id: str, condition: str, who: str) -> Future[ChairSnapshot]:
-        return self._submit(chair_id, lambda chair: chair.acknowledge(condition, who))
+        """Acknowledge a chair's alarm (or, with `STATION`, a station alarm)."""
+        target = self._alarm_target(chair_id)
+        return self._submit(chair_id, lambda: target().acknowledge(condition, who))
 
     def reset(self, chair_id: str, condition: str, who: str,
               cause: Cause | None = None) -> Future[ChairSnapshot]:
         """Reset a latched alarm whose condition has ended; fails (AlarmError) otherwise."""
-        return self._submit(chair_id, lambda chair: chair.reset(condition, who, cause))
+        target = self._alarm_target(chair_id)
+        return self._submit(chair_id, lambda: target().reset(condition, who, cause))
 
     def pause_audio(self, chair_id: str, who: str,
                     duration_s: float | None = None) -> Future[ChairSnapshot]:
-        return self._submit(chair_id, lambda chair: chair.pause_audio(who, duration_s))
+        target = self._alarm_target(chair_id)
+        return self._submit(chair_id, lambda: target().pause_audio(who, duration_s))
+
+    def record_cause(self, chair_id: str, alarm_id: str, who: str,
+                     cause: Cause) -> Future[ChairSnapshot]:
+        """Record why an alarm happened, also after it closed by itself (a recent one)."""
+        target = self._alarm_target(chair_id)
+        return self._submit(chair_id, lambda: target().record_cause(alarm_id, who, cause))
 
     def refresh_binding(self, chair_id: str) -> Future[ChairSnapshot]:
         """Look up the infusion running on the chair's pump now (after a start)."""
-        return self._submit(chair_id, ChairMonitor.rebind)
+        # Looked up when run: an unknown chair is refused by `_submit`, not a KeyError here.
+        rebind = lambda: self._chairs[chair_id].rebind()  # noqa: E731, PLW0108
+        return self._submit(chair_id, rebind, station=False)
 
     def health(self) -> Health:
         # Read without the monitoring thread's cooperation: counters, a moment's view.
         return Health(self._running and self._thread.is_alive(), self._recorder.waiting,
                       self._recorder.telemetry_pending, self._faults)
 
-    def _submit(self, chair_id: str,
-                action: Callable[[ChairMonitor], ChairUpdate]) -> Future[ChairSnapshot]:
+    def _alarm_target(self, chair_id: str) -> Callable[[], ChairMonitor | StationMonitor]:
+        return lambda: self._station if chair_id == STATION else self._chairs[chair_id]
+
+    def _submit(self, chair_id: str, action: Callable[[], ChairUpdate], *,
+                station: bool = True) -> Future[ChairSnapshot]:
         future: Future[ChairSnapshot] = Future()
-        if chair_id not in self._chairs:
+        if chair_id not in self._chairs and not (station and chair_id == STATION):
             future.set_exception(KeyError(f"no chair {chair_id!r}"))
         elif not self._running:
             future.set_exception(RuntimeError("the monitoring service is not running"))
         else:
-            self._queue.put(_Command(chair_id, action, future))
+            self._queue.put(_Command(action, future))
         return future
 
     # -- the monitoring thread ------------------------------------------------------------
@@ -215,25 +261,37 @@ class MonitoringService:
             if isinstance(item, _Command):
                 item.future.set_exception(RuntimeError("the monitoring service stopped"))
 
-    def _dispatch(self, item: DriverEvent | _Command) -> None:
+    def _dispatch(self, item: DriverEvent | _Command | _Reload) -> None:
         if isinstance(item, _Command):
             self._run_command(item)
-            return
-        event = item
-        chair = self._chairs[event.pump_id]
+        elif isinstance(item, _Reload):
+            self._reload_queued.clear()  # a write from now on queues another reload
+            for chair in self._chairs.values():
+                self._guarded(chair.chair_id, "reloading the schedule", chair.reload_schedule)
+        else:
+            event = item
+            chair = self._chairs[event.pump_id]
+            # A bug must not end the monitoring of every other chair.
+            self._guarded(chair.chair_id, f"handling {event!r}", lambda: chair.handle(event))
+        self._guarded(STATION, "checking storage", self._station.check)
+
+    def _guarded(self, who: str, doing: str,
+                 step: Callable[[], ChairUpdate | None]) -> None:
+        """Run one chair's step; publish its update; a fault is counted and logged."""
         try:
-            update = chair.handle(event)
-        except Exception:  # a bug must not end the monitoring of every other chair
+            update = step()
+        except Exception:
             self._faults += 1
-            log.exception("%s: handling %r failed", chair.chair_id, event)
+            log.exception("%s: %s failed", who, doing)
             return
-        self._publish(update)
+        if update is not None:
+            self._publish(update)
 
     def _run_command(self, command: _Command) -> None:
         if not command.future.set_running_or_notify_cancel():
             return
         try:
-            update = command.action(self._chairs[command.chair_id])
+            update = command.action()
         except Exception as exc:  # handed to the caller, who asked for it
             command.future.set_exception(exc)
             return
@@ -242,15 +300,9 @@ class MonitoringService:
 
     def _tick(self) -> None:
         for chair in self._chairs.values():
-            try:
-                update = chair.tick()
-            except Exception:
-                self._faults += 1
-                log.exception("%s: tick failed", chair.chair_id)
-                continue
-            if update is not None:
-                self._publish(update)
+            self._guarded(chair.chair_id, "tick", chair.tick)
         self._recorder.tick()
+        self._guarded(STATION, "tick", self._station.tick)
 
     def _publish(self, update: ChairUpdate) -> None:
         with self._lock:

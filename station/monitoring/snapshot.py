@@ -8,6 +8,7 @@ from datetime import datetime
 
 from devices.driver import DriverEvent, LinkState, PumpInfo, Sample
 from station.alarms import Alarm, AlarmTransition, Priority
+from station.monitoring.schedule import NO_SCHEDULE, ClinicalSchedule
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class ChairSnapshot:
     alarms: tuple[AlarmView, ...]  # most urgent first
     sound_now: Priority | None  # the burst the chair's alarms call for (none: silent)
     link_lost_since: datetime | None  # UTC of the last valid sample before a loss
+    # Due times the chair's clinical alarms run from (the screens count down to them).
+    schedule: ClinicalSchedule = NO_SCHEDULE
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.domain.drug_library import DrugLibrary
 from station.domain.drug_library_loader import DEFAULT_PATH, load_drug_library
+from station.services.changes import RecordChanges
 from station.services.checkin import CheckInService
 from station.services.checklist import ChecklistService
 from station.services.completion import CompletionService
@@ -57,9 +58,11 @@ class StationServices:
         actor: ActingUser,
         clinic_tz: tzinfo = UTC,
         care_unit: str | None = None,
+        changes: RecordChanges | None = None,
     ) -> StationServices:
-        """Every service for ``actor``."""
-        ctx = ServiceContext(sessions, clock, library, actor, clinic_tz, care_unit)
+        """Every service for ``actor``; ``changes`` is told of every committed write."""
+        ctx = ServiceContext(sessions, clock, library, actor, clinic_tz, care_unit,
+                             changes or RecordChanges())
         return cls(ctx, ScheduleService(ctx), ScheduleImporter(ctx), CheckInService(ctx),
                    ChecklistService(ctx), InfusionService(ctx), PauseService(ctx),
                    ObservationService(ctx), TitrationService(ctx), CompletionService(ctx))

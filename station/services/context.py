@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from station.access.roles import Permission, Role, allows
 from station.domain.drug_library import DrugLibrary
 from station.domain.refusals import require_aware
+from station.services.changes import RecordChanges
 from station.services.errors import AccessDeniedError
 
 
@@ -57,7 +58,7 @@ class ServiceContext:
 
     ``clock`` returns aware UTC time (tests pass a fake); ``clinic_tz`` decides what
     "today" means for the schedule and check-in; ``care_unit`` selects the library's
-    ``[units.<name>]`` monitoring values.
+    ``[units.<name>]`` monitoring values; ``changes`` hears of every committed write.
     """
 
     sessions: sessionmaker[Session]
@@ -66,6 +67,7 @@ class ServiceContext:
     actor: ActingUser
     clinic_tz: tzinfo = UTC
     care_unit: str | None = None
+    changes: RecordChanges = field(default_factory=RecordChanges, compare=False)
 
     def now(self) -> datetime:
         """The clock's time, refused if naive (a naive clock would mean local time)."""

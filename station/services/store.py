@@ -41,6 +41,7 @@ def writing(ctx: ServiceContext, what: str,
     # telemetry between this transaction's first read and its first write.
     with write_transaction(ctx.sessions, what) as session:
         yield session
+    ctx.changes.notify()  # committed: the monitoring reloads what it times from it
 
 
 @contextmanager

@@ -118,12 +118,13 @@ def simulator() -> Iterator[Callable[..., SimulatorProcess]]:
 
 @pytest.fixture
 def watch() -> Iterator[Callable[..., Watched]]:
-    """Start a service on ports: `watch(sessions, [PumpEndpoint(...)], settings)`."""
+    """Start a service on ports: `watch(sessions, [PumpEndpoint(...)], settings)`; other
+    keywords (`clock`, `schedule`) go to the `MonitoringService`."""
     running: list[MonitoringService] = []
 
     def start(sessions: sessionmaker[Session], endpoints: list[PumpEndpoint],
-              settings: MonitorSettings = FAST) -> Watched:
-        service = MonitoringService(endpoints, sessions, settings=settings)
+              settings: MonitorSettings = FAST, **service_args: Any) -> Watched:
+        service = MonitoringService(endpoints, sessions, settings=settings, **service_args)
         watched = Watched(service)
         service.subscribe(watched.receive)
         service.start()

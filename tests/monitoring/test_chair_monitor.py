@@ -26,7 +26,14 @@ from devices.driver import (
 )
 from devices.protocol import AlarmCode, ExtendedConditions, Prompt
 from station.alarms import ManualClock, Priority, TransitionKind
-from station.monitoring import ChairMonitor, MonitorRecorder, MonitorSettings, PumpEndpoint
+from station.monitoring import (
+    STATION,
+    ChairMonitor,
+    MonitorRecorder,
+    MonitorSettings,
+    PumpEndpoint,
+    StationMonitor,
+)
 from station.persistence import create_engine, make_sessionmaker
 from station.persistence.schema import upgrade_engine
 from tests.monitoring.world import pump_events, seed_running_infusion, stored_alarms, stored_kinds
@@ -39,12 +46,15 @@ PUMP = "C1"
 class Chair:
     """A ChairMonitor on a manual clock, and driver events stamped by that clock."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session],
+                 settings: MonitorSettings | None = None) -> None:
+        settings = settings or MonitorSettings()
         self.clock = ManualClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
         self.recorder = MonitorRecorder(sessions, utc_now=self.clock.utc_now,
-                                        monotonic=self.clock.monotonic)
+                                        monotonic=self.clock.monotonic,
+                                        conditions=settings.conditions)
         self.monitor = ChairMonitor(PumpEndpoint(PUMP, "/dev/pts/9"), self.recorder,
-                                    self.clock, MonitorSettings())
+                                    self.clock, settings)
 
     def stamp(self) -> Stamp:
         return Stamp(self.clock.utc_now(), self.clock.monotonic())
@@ -192,16 +202,20 @@ def test_alarms_raised_while_the_database_is_locked_are_stored_in_order_afterwar
     chair.monitor.handle(PumpAlarm(PUMP, chair.stamp(), AlarmCode.STALL, AlarmSource.AUTO,
                                    acknowledged_at_pump=False))
     chair.sample()  # the prompt again: the stall's condition ends, its alarm stays latched
-    # The stall, the storage alarm it caused, the stall's end: kept in order.
+    station = StationMonitor(chair.recorder, chair.clock)
+    update = station.check()  # as the service does after each event
+    assert update is not None and update.snapshot.chair_id == STATION
+    # The stall, its end, the storage alarm of the station: kept in order.
     assert chair.recorder.waiting == 3
-    assert {"pump_stall", "storage_unavailable"} <= chair.open_conditions()
+    assert "pump_stall" in chair.open_conditions()
+    assert "storage_unavailable" not in chair.open_conditions()  # the station's, not C1's
+    assert [a.condition for a in station.snapshot().alarms] == ["storage_unavailable"]
 
     other.execute("ROLLBACK")
     chair.clock.advance(0.25)
     chair.monitor.tick()
     chair.recorder.tick()
-    chair.clock.advance(0.25)
-    chair.monitor.tick()  # everything stored: the storage alarm ends
+    station.tick()  # everything stored: the storage alarm ends
 
     assert chair.recorder.waiting == 0
     [alarm] = stored_alarms(sessions, "pump_stall")
@@ -209,5 +223,6 @@ def test_alarms_raised_while_the_database_is_locked_are_stored_in_order_afterwar
     [storage] = stored_alarms(sessions, "storage_unavailable")
     assert (storage.priority.value, storage.category.value) == ("high", "technical")
     assert storage.id > alarm.id
+    assert (storage.chair_id, storage.pump_id, storage.infusion_id) == (None, None, None)
     assert stored_kinds(sessions, storage.id) == ["raised", "condition_ended"]
-    assert "storage_unavailable" not in chair.open_conditions()
+    assert station.snapshot().alarms == ()

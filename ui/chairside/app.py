@@ -28,12 +28,15 @@ from devices.simulator.process import SimulatorProcess
 from station.access.authenticate import Authenticator
 from station.access.session import StationSession
 from station.access.users import UserDirectory
-from station.alarms import Cause, CauseCode, ChairAlarms, MemorySink, SystemClock
+from station.alarms import Cause, CauseCode
+from station.alarms.clock import WallClock
 from station.monitoring import (
+    STATION,
     ChairUpdate,
     MonitoringService,
     MonitorSettings,
     PumpEndpoint,
+    StoredSchedule,
     parse_endpoints,
 )
 from station.persistence import AuditLog, make_sessionmaker, open_database
@@ -93,6 +96,8 @@ class Station:
         self.closed = True
         self.window.close()
         self.unsubscribe()
+        # Updates already queued to the GUI thread must not start work on the runner.
+        self.bridge.blockSignals(True)
         self.runner.shutdown()
 
 
@@ -121,10 +126,17 @@ def build_station(monitoring: MonitoringService, services: StationServices,
         parts = ChairParts(chair_id, monitoring, services, sessions, runner, bridge, alarms,
                            AlarmActions(alarms, current_user), tz)
         panels.append(ChairPanel(parts))
-    station_alarms = ChairAlarms("Station", MemorySink(), SystemClock())
+    # The monitoring's station-wide alarms (storage), plus the window's own (sound device).
+    station_alarms = MonitoredChairAlarms(STATION, monitoring)
+    station_alarms.apply(monitoring.station_snapshot())
+    bridge.chair_updated.connect(
+        lambda update: station_alarms.apply(update.snapshot)
+        if update.snapshot.chair_id == STATION else None)
     if sound is not None:
         raise_when_missing(sound, station_alarms)
-    window = MainWindow(panels, AlarmActions(station_alarms, current_user), training=training,
+    station_actions = AlarmActions(station_alarms, current_user)
+    station_alarms.on_refused = station_actions.refused.emit  # queued: a Qt signal
+    window = MainWindow(panels, station_actions, training=training,
                         sound=sound, grid=grid)
     bridge.setParent(window)
     runner.setParent(window)
@@ -218,10 +230,22 @@ def _run_window(station: Station, duration_s: float | None, size: tuple[int, int
     stopper.stop()
 
 
+def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
+                   services: StationServices, settings: MonitorSettings, *,
+                   clock: Callable[[], datetime] | None = None) -> MonitoringService:
+    """The monitoring service, timing the clinical schedule the services store (and told
+    of each of their writes); `clock`: the services' wall clock when it is not the real one."""
+    monitoring = MonitoringService(endpoints, sessions, settings=settings,
+                                   clock=None if clock is None else WallClock(clock),
+                                   schedule=StoredSchedule(services))
+    services.context.changes.subscribe(monitoring.records_changed)
+    return monitoring
+
+
 @contextlib.contextmanager
 def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
-                settings: MonitorSettings) -> Iterator[MonitoringService]:
-    monitoring = MonitoringService(endpoints, sessions, settings=settings)
+                services: StationServices) -> Iterator[MonitoringService]:
+    monitoring = monitoring_for(endpoints, sessions, services, MonitorSettings())
     monitoring.start()
     try:
         yield monitoring
@@ -277,7 +301,7 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
     access = AccessSetup(Authenticator(sessions), session, idle_lock_s=idle_lock_s)
     _application()
     try:
-        with _monitoring(endpoints, sessions, MonitorSettings()) as monitoring:
+        with _monitoring(endpoints, sessions, services) as monitoring:
             station = build_station(monitoring, services, sessions, training=training, tz=tz,
                                     sound=AlarmSound(), access=access,
                                     admission=PumpAdmission(training, allow_simulated))
@@ -347,7 +371,8 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         endpoints = [PumpEndpoint(label, port.port)
                      for label, port in zip(labels, simulator.ports, strict=True)]
         _application()
-        monitoring = MonitoringService(endpoints, sessions, settings=demo_settings(speed))
+        monitoring = monitoring_for(endpoints, sessions, services, demo_settings(speed),
+                                    clock=clock)
         stack.callback(monitoring.stop)
         monitoring.subscribe(program_when_identified(monitoring, day.starts,
                                                      str(day.actor.user_id)))

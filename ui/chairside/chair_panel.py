@@ -3,7 +3,10 @@
 Everything comes in through the constructor (`ChairParts`); the panel reads the chair's
 snapshots from the `MonitorBridge`, its patient through the `ServiceRunner`, and opens
 the workflow views of `ui/workflows/` for its appointment. `refresh()` runs on the
-window's redraw clock; the plot is redrawn by the clock's plot budget.
+window's redraw clock; the plot is redrawn by the clock's plot budget. The clinical
+alarms (break overrun, titration, checks due, observation over) come with the
+snapshots, raised and stored by the monitoring service; the panel counts down to their
+due times (the snapshot's `schedule`) and never raises one itself.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from ui.widgets.numerics import NumericsPanel
 from ui.workflows.break_panel import BreakPanel
 from ui.workflows.checkin_wizard import CheckInWizard, PumpChoice
 from ui.workflows.completion_view import CompletionView
-from ui.workflows.observation_due import SITE, VITALS, ObservationDue
+from ui.workflows.observation_due import ObservationDue
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.side_effect_dialog import SideEffectDialog
 from ui.workflows.site_check_dialog import SiteCheckDialog
@@ -49,7 +52,6 @@ from ui.workflows.widgets import MessageLine
 PLOT_MIN_HEIGHT_PX = 240
 COMPACT_BELOW_PX = 900  # a chair panel this short (1366x768) gets the compact numerics
 DUE_POINTS = 11
-TICKS_PER_SECOND = 10  # of the redraw clock: countdowns of hidden views once a second
 
 
 @dataclass(frozen=True)
@@ -86,19 +88,17 @@ class ChairPanel(QWidget):
         self.snapshot: ChairSnapshot | None = parts.monitoring.snapshot(self.chair_id)
         self.banner = PatientBanner(self.chair_id, parts.tz)
         self.alarm_banner = AlarmBanner(parts.actions)
-        self.numerics = NumericsPanel(self.buffer, tz=parts.tz)
+        self.numerics = NumericsPanel(self.buffer, tz=parts.tz, now=parts.services.context.now)
         self.plot = ChairPlot(self.buffer, occlusion_limit_mmhg=parts.occlusion_limit_mmhg)
         # At 1366x768 a chair with an alarm must fit: the plot gives up height first.
         self.plot.setMinimumSize(480, PLOT_MIN_HEIGHT_PX)
         self.action_bar = ActionBar(self.chair_id, self)
         self.message = MessageLine()
         self.workflow: WorkflowWindow | None = None
-        # The break of the running infusion outlives its window: its overrun alarm must
-        # rise on time whether or not the window (or this chair's tab) is shown.
+        # The break of the running infusion outlives its window: reopened, it still
+        # shows the same pause and countdown.
         self.break_window: WorkflowWindow | None = None
-        self._ticks = 0
         self._break_infusion: int | None = None
-        self._break_panel: BreakPanel | None = None
         self.due: ObservationDue | None = None  # while infusing or in observation
         self._due_appointment: int | None = None
         self._fitted = False
@@ -140,12 +140,6 @@ class ChairPanel(QWidget):
 
     def refresh(self) -> None:
         self.parts.alarms.tick()
-        self._ticks += 1
-        if self._ticks % TICKS_PER_SECOND == 0:
-            # Their own timers stop when hidden (another tab): the due alarms must not.
-            for view in (self._break_panel, self.due):
-                if view is not None:
-                    view.refresh()
         # Shown only while the chair has an alarm: the plot gets the room otherwise.
         has_alarms = bool(self.parts.alarms.alarms())
         if self.alarm_banner.isVisibleTo(self) != has_alarms:
@@ -163,7 +157,7 @@ class ChairPanel(QWidget):
         self.banner.show_state(self.state())
 
     def state(self) -> StateText:
-        """The chair's state, counting the window's own alarms (a break's overrun)."""
+        """The chair's state, with the countdowns of its schedule (break, observation)."""
         return chair_state(self.snapshot, self.patient, self.now(), self.parts.alarms.alarms())
 
     def now(self) -> datetime:
@@ -183,12 +177,13 @@ class ChairPanel(QWidget):
         infusion = None if patient is None else patient.infusion_id
         if self.break_window is not None and self._break_infusion != infusion:
             self.break_window.discard()
-            self.break_window, self._break_panel = None, None
+            self.break_window = None
         if self.break_window is None and patient is not None and patient.paused_since:
             self._break_for(patient)
         self._follow_due_checks(patient)
         self.banner.show_patient(patient)
-        self.numerics.set_order(None if patient is None else patient.volume_ml)
+        self.numerics.set_order(None if patient is None else patient.volume_ml,
+                                self.numerics.planned_end)
         self.plot.set_volume_to_be_infused(None if patient is None else patient.volume_ml)
         self._update_actions()
         self.patient_loaded.emit(patient)
@@ -205,13 +200,12 @@ class ChairPanel(QWidget):
             self.due.close()
             self.due.deleteLater()
             self.due = None
-            for condition in (VITALS, SITE):
-                self.parts.alarms.clear_condition(condition)
         self._due_appointment = appointment
         if appointment is not None:
             p = self.parts
-            self.due = ObservationDue(p.services, p.runner, appointment, chair_alarms=p.alarms,
-                                      tz=p.tz)
+            # Its due times are the monitoring's (the snapshot's schedule), as the alarms.
+            self.due = ObservationDue(p.services, p.runner, appointment, tz=p.tz, load=False)
+            self._show_due_times()
             for label in (self.due.vitals, self.due.site):
                 # One line beside each other: at 1366x768 the plot needs the height.
                 font = QFont(label.font())
@@ -229,8 +223,14 @@ class ChairPanel(QWidget):
         before = self.snapshot
         self.snapshot = update.snapshot
         self.parts.alarms.apply(update.snapshot)
-        if before is None or before.infusion_id != update.snapshot.infusion_id:
-            self.reload()
+        schedule = update.snapshot.schedule
+        if before is None or before.schedule.expected_end != schedule.expected_end:
+            # Time left from the titration plan, not from the rate running now.
+            self.numerics.set_order(self.numerics.vtbi_ml, schedule.expected_end)
+        if before is None or before.infusion_id != update.snapshot.infusion_id \
+                or before.schedule != schedule:
+            self.reload()  # something was stored: a start, a pause, a check, the end
+            self._show_due_times()
 
     def _update_actions(self) -> None:
         patient = self.patient
@@ -268,13 +268,10 @@ class ChairPanel(QWidget):
                                     infusion_id=patient.infusion_id,
                                     drug_id=patient.titration_protocol or None)
         if action is Action.VITALS:
-            vitals = VitalsDialog(p.services, p.runner, aid, tz=p.tz)
-            vitals.recorded.connect(lambda _: self._reload_due())
-            return vitals
+            # Once stored, the monitoring's next schedule shows the new due time.
+            return VitalsDialog(p.services, p.runner, aid, tz=p.tz)
         if action is Action.SITE:
-            site = SiteCheckDialog(p.services, p.runner, aid, tz=p.tz)
-            site.recorded.connect(lambda _: self._reload_due())
-            return site
+            return SiteCheckDialog(p.services, p.runner, aid, tz=p.tz)
         iid = patient.infusion_id
         if iid is None:
             self.message.problem("No infusion has been started in this chair yet.")
@@ -284,8 +281,7 @@ class ChairPanel(QWidget):
         if action is Action.BREAK:
             self._break_for(patient).open()
             return None
-        view = CompletionView(p.services, p.runner, self.pump, iid, aid, chair_alarms=p.alarms,
-                              tz=p.tz)
+        view = CompletionView(p.services, p.runner, self.pump, iid, aid, tz=p.tz)
         view.completed.connect(lambda _: self._after_start_or_end())
         view.discharged.connect(lambda _: self.reload())
         return view
@@ -295,17 +291,21 @@ class ChairPanel(QWidget):
             assert patient.infusion_id is not None
             p = self.parts
             panel = BreakPanel(p.services, p.runner, self.pump, patient.infusion_id,
-                               chair_alarms=p.alarms, buffer=self.buffer, tz=p.tz)
+                               buffer=self.buffer, tz=p.tz)
             panel.paused.connect(lambda _: self.reload())
             panel.resumed.connect(lambda _: self.reload())
             self.break_window = WorkflowWindow(f"{Action.BREAK.text}: chair {self.chair_id}",
                                                panel, self, keep=True)
-            self._break_infusion, self._break_panel = patient.infusion_id, panel
+            self._break_infusion = patient.infusion_id
         return self.break_window
 
-    def _reload_due(self) -> None:
-        if self.due is not None:
-            self.due.reload()
+    def _show_due_times(self) -> None:
+        """The due row from the snapshot's schedule, once it is the row's appointment's."""
+        schedule = None if self.snapshot is None else self.snapshot.schedule
+        if self.due is None or schedule is None \
+                or schedule.appointment_id != self._due_appointment:
+            return
+        self.due.show_due(schedule.vitals_due_at, schedule.site_check_due_at)
 
     @property
     def pump(self) -> PumpPoller:
@@ -358,6 +358,6 @@ class ChairPanel(QWidget):
             self.workflow.close()
         if self.break_window is not None:
             self.break_window.discard()
-            self.break_window, self._break_panel = None, None
+            self.break_window = None
         if self.due is not None:
             self.due.close()

@@ -1,7 +1,9 @@
 """A chair's state in one word and one colour, from its snapshot and its appointment.
 
 Qt-free. Order matters: a lost link or an alarm is what a nurse must see first, then the
-appointment's phase, then what the pump reports.
+appointment's phase, then what the pump reports. The countdowns (to a break's first
+overrun alarm, to the end of the observation) run to the due times of the snapshot's
+schedule, the same the monitoring service raises the alarms at.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from devices.driver import LinkState
@@ -86,10 +88,13 @@ def chair_state(snapshot: ChairSnapshot | None, patient: ChairPatient | None,
     if patient.appointment_status is AppointmentStatus.COMPLETED:
         return StateText(ChairState.COMPLETE, "Complete: discharged")
     if patient.appointment_status is AppointmentStatus.OBSERVATION:
-        return StateText(ChairState.OBSERVATION, "Observation after the infusion")
+        return _observation(snapshot, now)
     if patient.paused_since is not None:
-        elapsed = int(max(0.0, (now - patient.paused_since).total_seconds()))
-        return StateText(ChairState.PAUSED, f"Paused {elapsed // 60}:{elapsed % 60:02d}")
+        text = f"Paused {_m_ss(now - patient.paused_since)}"
+        alarm_at = snapshot.schedule.pause_medium_at if snapshot else None
+        if alarm_at is not None and now < alarm_at:
+            text += f", alarm in {_m_ss(alarm_at - now)}"
+        return StateText(ChairState.PAUSED, text)
     if patient.infusion_status is InfusionStatus.RUNNING:
         sample = snapshot.latest_sample if snapshot else None
         if sample is not None and sample.status is not Prompt.INFUSING:
@@ -98,3 +103,21 @@ def chair_state(snapshot: ChairSnapshot | None, patient: ChairPatient | None,
     if patient.infusion_status is None or patient.infusion_status is InfusionStatus.PLANNED:
         return StateText(ChairState.WAITING, ChairState.WAITING.value)
     return StateText(ChairState.STOPPED, ChairState.STOPPED.value)
+
+
+def _m_ss(span: timedelta) -> str:
+    """`12:04`, `104:30`: minutes and seconds, never negative."""
+    seconds = int(max(0.0, span.total_seconds()))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _observation(snapshot: ChairSnapshot | None, now: datetime) -> StateText:
+    """The observation countdown, from the completion to its end."""
+    ends = snapshot.schedule.observation_ends_at if snapshot else None
+    if ends is None:
+        return StateText(ChairState.OBSERVATION, "Observation after the infusion")
+    if now >= ends:
+        return StateText(ChairState.OBSERVATION, "Observation over: check, then discharge")
+    until = ends.astimezone(now.tzinfo).strftime("%H:%M")
+    return StateText(ChairState.OBSERVATION,
+                     f"Observation {_m_ss(ends - now)} left (until {until})")

@@ -91,15 +91,6 @@ def _accepted(result: Result[T], what: str) -> T:
     return result.value
 
 
-def _today(moment: datetime, now: datetime, tz: tzinfo) -> datetime:
-    """`moment` kept within `now`'s clinic day: check-in takes only today's bookings, so a
-    demo started near midnight must not book its chairs yesterday or tomorrow."""
-    local = now.astimezone(tz)
-    day_start = datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
-    day_end = day_start + timedelta(days=1) - timedelta(seconds=1)
-    return min(max(moment, day_start), day_end)
-
-
 def seed_demo_day(sessions: sessionmaker[Session], pumps: Sequence[tuple[str, str]], *,
                   now: datetime, tz: tzinfo, running: int = RUNNING_CHAIRS,
                   clock: Callable[[], datetime] | None = None) -> DemoDay:
@@ -119,13 +110,21 @@ def seed_demo_day(sessions: sessionmaker[Session], pumps: Sequence[tuple[str, st
     for index, (chair, pump) in enumerate(zip(chairs, pump_rows, strict=True)):
         patient = DEMO_PATIENTS[index % len(DEMO_PATIENTS)]
         running = index < running_chairs
-        start_at = _today(now - timedelta(minutes=20) if running
-                          else now + timedelta(minutes=10 * index), now, tz)
+        start_at = now - timedelta(minutes=20) if running else now + timedelta(minutes=10 * index)
+        start_at = _on_the_day_of(now, start_at, tz)
         appointment_id = _book(records, services, patient, chair, start_at=start_at, now=now)
         if running:
             starts.append(_start(services, patient, appointment_id, chair=chair.label,
                                  pump_id=pump.id, now=now))
     return DemoDay(actor, tuple(starts))
+
+
+def _on_the_day_of(now: datetime, start_at: datetime, tz: tzinfo) -> datetime:
+    """The booking kept on the clinic day of `now`: a demo started near midnight must
+    still find today's appointments in every chair."""
+    day_start = datetime.combine(now.astimezone(tz).date(), time(0), tz)
+    last = day_start + timedelta(days=1) - timedelta(minutes=1)
+    return min(max(start_at, day_start), last)
 
 
 def _book(records: Records, services: StationServices, demo: DemoPatient, chair: Chair, *,

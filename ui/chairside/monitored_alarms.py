@@ -7,7 +7,8 @@ The monitoring thread owns the pump's alarm engine; the GUI only sees its snapsh
 - the monitored alarms of the latest `ChairSnapshot`, shown as read-only `Alarm`
   copies; acknowledge, audio pause and reset of those are sent to the service, which
   stores them; its answer comes back as the next snapshot, a refusal by `on_refused`;
-- the conditions the window raises itself (pause overrun, due checks, no sound device).
+- the conditions the window raises itself: only the station's missing sound device
+  (the clinical schedule's alarms come from the monitoring service like any other).
 """
 
 from __future__ import annotations

@@ -8,18 +8,16 @@ Called through the `ServiceRunner`, never on the GUI thread.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.monitoring.schedule_source import chair_appointment
 from station.persistence.delivery import Infusion, InfusionStatus, Pause, Pump
 from station.persistence.orders import Order
 from station.persistence.people import Allergy
-from station.persistence.scheduling import Appointment, AppointmentStatus, Chair
-
-# The day's appointments a chair panel follows: not the ones that will not happen.
-_GONE = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+from station.persistence.scheduling import Appointment, AppointmentStatus
 
 
 @dataclass(frozen=True)
@@ -51,20 +49,11 @@ def pump_row_id(sessions: sessionmaker[Session], serial_number: str) -> int | No
 
 def load_chair_patient(sessions: sessionmaker[Session], chair_label: str, day: date,
                        tz: tzinfo) -> ChairPatient | None:
-    """The chair's current appointment of `day`: the first not yet completed, else the last."""
-    start = datetime.combine(day, time(0), tz)
+    """The chair's current appointment of `day`: one still under care from yesterday (past
+    midnight), else the first not yet completed, else the last."""
     with sessions() as session:
-        appointments = session.scalars(
-            sa.select(Appointment).join(Chair, Appointment.chair_id == Chair.id)
-            .where(Chair.label == chair_label, Appointment.start_at >= start,
-                   Appointment.start_at < start + timedelta(days=1),
-                   Appointment.status.not_in(_GONE))
-            .order_by(Appointment.start_at)).all()
-        if not appointments:
-            return None
-        current = next((a for a in appointments if a.status is not AppointmentStatus.COMPLETED),
-                       appointments[-1])
-        return _patient_of(session, current)
+        current = chair_appointment(session, chair_label, day, tz, or_last_completed=True)
+        return None if current is None else _patient_of(session, current)
 
 
 def _patient_of(session: Session, appointment: Appointment) -> ChairPatient:

@@ -1,9 +1,10 @@
 """Bathroom break and other pauses: stop the pump, count down, resume same or half.
 
 The countdown runs from the service's pause view (the library's reminder thresholds)
-on the services' own clock, so tests move time instead of waiting. Running over raises
-`pause_overrun` on the chair's alarm engine when one is given, and always emits
-`overrun_level_changed`.
+on the services' own clock, so tests move time instead of waiting. The panel only
+shows it: the `pause_overrun` alarm itself is raised and stored by the monitoring
+service from the stored pause (station/monitoring/schedule.py), whether or not this
+panel is open; `overrun_level_changed` says when the shown level changes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.alarms import ChairAlarms, Priority
 from station.domain.pauses import PauseAlarmLevel, PauseReason, ResumeRate, Resumption
 from station.domain.refusals import Refused, Result, say_number
 from station.services import StationServices
@@ -39,9 +39,6 @@ from ui.workflows.widgets import (
     touch_button,
 )
 
-OVERRUN = "pause_overrun"
-_ALARM_PRIORITY = {PauseAlarmLevel.MEDIUM: Priority.MEDIUM, PauseAlarmLevel.HIGH: Priority.HIGH}
-
 
 class BreakPanel(TickingView):
     """One chair's pause controls: the labelled "Bathroom break" action, timer, resume."""
@@ -51,13 +48,11 @@ class BreakPanel(TickingView):
     overrun_level_changed = Signal(int)  # PauseAlarmLevel value: 0 none, 2 medium, 3 high
 
     def __init__(self, services: StationServices, runner: ServiceRunner, pump: PumpCommands,
-                 infusion_id: int, *, chair_alarms: ChairAlarms | None = None,
-                 buffer: SeriesBuffer | None = None, tz: tzinfo = UTC, tick_ms: int = 1000,
-                 parent: QWidget | None = None) -> None:
+                 infusion_id: int, *, buffer: SeriesBuffer | None = None, tz: tzinfo = UTC,
+                 tick_ms: int = 1000, parent: QWidget | None = None) -> None:
         super().__init__(tick_ms, parent)
         self._services, self._runner, self._pump = services, runner, pump
-        self._infusion_id, self._alarms, self._buffer, self._tz = (
-            infusion_id, chair_alarms, buffer, tz)
+        self._infusion_id, self._buffer, self._tz = infusion_id, buffer, tz
         self._view: PauseView | None = None
         self._level = PauseAlarmLevel.NONE
         self._build()
@@ -165,7 +160,7 @@ class BreakPanel(TickingView):
         self._runner.call(work, self._on_resumed, self._on_error, doing="resume the infusion")
 
     def refresh(self) -> None:
-        """Redraw the countdown and raise or clear the overrun on the services' clock."""
+        """Redraw the countdown and the overrun level on the services' clock."""
         view = self._view
         if view is None:
             return
@@ -255,10 +250,6 @@ class BreakPanel(TickingView):
         if level is self._level:
             return
         self._level = level
-        if self._alarms is not None:
-            self._alarms.set_condition(OVERRUN, level is not PauseAlarmLevel.NONE,
-                                       priority=_ALARM_PRIORITY.get(level),
-                                       detail=f"pause level {level.name.lower()}")
         self.overrun_level_changed.emit(int(level))
 
     def _update_mode(self) -> None:

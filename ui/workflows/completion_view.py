@@ -1,5 +1,8 @@
 """Completion: the volumes, ending the delivery, the observation countdown, discharge
 with a summary of the visit.
+
+The `observation_over` advisory is raised and stored by the monitoring service from the
+stored completion; this view only counts down to it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
-from station.alarms import ChairAlarms
 from station.domain.completion import Completion, CompletionRefusal, VolumeSummary
 from station.domain.refusals import Refused, say_minutes, say_number
 from station.persistence.scheduling import Appointment
@@ -31,8 +33,6 @@ from ui.workflows.widgets import (
     refusal_text,
     touch_button,
 )
-
-OBSERVATION_OVER = "observation_over"
 
 
 def say_volumes(volumes: VolumeSummary) -> str:
@@ -65,16 +65,14 @@ class CompletionView(TickingView):
     discharged = Signal(str)  # the visit summary
 
     def __init__(self, services: StationServices, runner: ServiceRunner, pump: PumpCommands,
-                 infusion_id: int, appointment_id: int, *,
-                 chair_alarms: ChairAlarms | None = None, tz: tzinfo = UTC,
+                 infusion_id: int, appointment_id: int, *, tz: tzinfo = UTC,
                  tick_ms: int = 1000, export_dir: Path | None = None, training: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(tick_ms, parent)
         self._services, self._runner, self._pump = services, runner, pump
         self._infusion_id, self._appointment_id = infusion_id, appointment_id
-        self._alarms, self._tz = chair_alarms, tz
+        self._tz = tz
         self._completion: Completion | None = None
-        self._over = False
         self.setAccessibleName("Completion and discharge")
         self.volumes = big_label(points=16)
         self.volumes.setAccessibleName("Volumes given")
@@ -141,7 +139,7 @@ class CompletionView(TickingView):
                           self._on_discharged, self._on_error, doing="discharge the patient")
 
     def refresh(self) -> None:
-        """The observation countdown on the services' clock; its end is an advisory."""
+        """The observation countdown on the services' clock."""
         done = self._completion
         if done is None:
             return
@@ -151,10 +149,6 @@ class CompletionView(TickingView):
             "Observation over: check the patient and take vital signs, then discharge"
             if over else f"Observation until {clock_time(done.observation_ends_at, self._tz)}"
                          f" (in {mm_ss(left)})")
-        if over != self._over:
-            self._over = over
-            if self._alarms is not None:
-                self._alarms.set_condition(OBSERVATION_OVER, over)
 
     def _on_totals(self, totals: object) -> None:
         if isinstance(totals, InfusionTotals):
@@ -188,8 +182,6 @@ class CompletionView(TickingView):
                              self._tz)
         self.summary.setText(text)
         self._update_ticking()
-        if self._alarms is not None:
-            self._alarms.set_condition(OBSERVATION_OVER, False)
         self.discharge_button.setVisible(False)
         self.observation.setText("Discharged: the visit is complete.")
         self._message.done("Discharged.")

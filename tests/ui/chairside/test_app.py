@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 
 import pytest
@@ -12,7 +13,7 @@ from station.alarms import Priority
 from station.persistence.database import default_sqlite_path
 from tests.ui.chairside.conftest import NO_SOUND_MESSAGES
 from ui.alarms.alarm_sound import AlarmSound
-from ui.chairside.app import open_demo, run_demo, run_station, training_database_url
+from ui.chairside.app import no_sound, open_demo, run_demo, run_station, training_database_url
 
 
 @pytest.mark.qt_log_ignore(*NO_SOUND_MESSAGES)
@@ -57,6 +58,11 @@ def test_a_missing_sound_device_is_said_on_the_status_line_and_raised(qtbot: QtB
         row = rows.row_at(0)
         assert (row.chair_id, row.condition, row.priority) == (
             "Station", "sound_device_missing", Priority.HIGH)
+        # High-priority audio is never off for good: a short pause runs out on the clock.
+        station = window.actions_by_chair["Station"].chair
+        station.pause_audio("nurse.a", duration_s=0.05)
+        assert station.sound_now() is None
+        qtbot.waitUntil(lambda: station.sound_now() is Priority.HIGH, timeout=5000)
 
 
 def test_run_demo_says_why_it_could_not_start(
@@ -76,3 +82,26 @@ def test_training_never_uses_the_station_database(monkeypatch: pytest.MonkeyPatc
     training = training_database_url()
     assert training.startswith("sqlite:///") and "training" in training
     assert str(normal) not in training
+
+
+def test_a_locked_database_is_one_station_alarm_in_the_unit_list(qtbot: QtBot) -> None:
+    with open_demo(2, 10.0, 9, running=1, sound=no_sound, grid=False) as demo:
+        window = demo.station.window
+        window.show()
+        window.start()
+        c1 = window.chair("C1")
+        qtbot.waitUntil(lambda: c1.buffer.last_sample is not None, timeout=20000)
+        path = demo.sessions.kw["bind"].url.database
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+            rows = window.alarm_list.view.alarm_model
+
+            def storage_rows() -> list[str]:
+                found = (rows.row_at(i) for i in range(rows.rowCount()))
+                return [r.chair_id for r in found if r.condition == "storage_unavailable"]
+            qtbot.waitUntil(lambda: storage_rows() == ["Station"], timeout=60000)
+            other.execute("ROLLBACK")
+            qtbot.waitUntil(lambda: storage_rows() == [], timeout=60000)
+        finally:
+            other.close()

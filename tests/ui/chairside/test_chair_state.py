@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from devices.driver import LinkState
 from station.alarms import Priority
-from station.monitoring import AlarmView, ChairSnapshot
+from station.monitoring import AlarmView, ChairSnapshot, ClinicalSchedule
 from station.persistence.delivery import InfusionStatus
 from station.persistence.scheduling import AppointmentStatus
 from ui.chairside.chair_state import STATE_COLOURS, ChairState, chair_state
@@ -40,6 +40,28 @@ def test_an_urgent_alarm_is_named_but_a_low_one_is_not() -> None:
 def test_a_pause_shows_its_elapsed_time() -> None:
     paused = replace(PATIENT, paused_since=NOW - timedelta(minutes=12, seconds=4))
     assert chair_state(SNAPSHOT, paused, NOW).text == "Paused 12:04"
+
+
+def test_a_pause_counts_down_to_its_overrun_alarm() -> None:
+    paused = replace(PATIENT, paused_since=NOW - timedelta(minutes=2))
+    timed = replace(SNAPSHOT, schedule=ClinicalSchedule(
+        paused_at=paused.paused_since, pause_medium_at=NOW + timedelta(minutes=8)))
+    assert chair_state(timed, paused, NOW).text == "Paused 2:00, alarm in 8:00"
+    later = NOW + timedelta(minutes=8, seconds=1)  # the alarm itself takes over then
+    assert chair_state(timed, paused, later).text == "Paused 10:01"
+
+
+def test_the_observation_counts_down_from_completion_to_its_end() -> None:
+    observing = replace(PATIENT, appointment_status=AppointmentStatus.OBSERVATION,
+                        infusion_status=InfusionStatus.COMPLETED)
+    ends = NOW + timedelta(minutes=42, seconds=17)
+    timed = replace(SNAPSHOT, schedule=ClinicalSchedule(
+        completed_at=NOW - timedelta(minutes=17, seconds=43), observation_ends_at=ends))
+    state = chair_state(timed, observing, NOW)
+    assert (state.state, state.text) == (ChairState.OBSERVATION,
+                                         "Observation 42:17 left (until 10:42)")
+    assert chair_state(timed, observing, ends).text == "Observation over: check, then discharge"
+    assert chair_state(SNAPSHOT, observing, NOW).text == "Observation after the infusion"
 
 
 def test_appointment_phases() -> None:

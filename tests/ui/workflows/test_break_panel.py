@@ -10,16 +10,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from station.alarms import Priority
 from station.domain.pauses import PauseAlarmLevel
 from station.persistence.delivery import Infusion, InfusionStatus, Pause
 from station.persistence.event_store import EventStore
 from station.persistence.events import InfusionEventKind
 from tests.services.world import World, start_running
-from tests.ui.alarm_fixtures import Chair
 from tests.ui.workflows.conftest import SimPump
 from tests.ui.workflows.shots import screenshot_path
-from ui.workflows.break_panel import OVERRUN, BreakPanel
+from ui.workflows.break_panel import BreakPanel
 from ui.workflows.pump_commands import program_and_run
 from ui.workflows.service_runner import ServiceRunner
 
@@ -34,9 +32,10 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
         qtbot: QtBot, world: World, sim_pump: SimPump, runner: ServiceRunner) -> None:
     infusion_id = _running(world, sim_pump)
     assert sim_pump.status()["status"] == "I"
-    chair = Chair()
-    panel = BreakPanel(world.svc, runner, sim_pump.poller, infusion_id,
-                       chair_alarms=chair.alarms, tick_ms=50)
+    # The overrun alarm itself is the monitoring service's (tests/monitoring/
+    # test_schedule_alarms.py, and the window's in tests/ui/chairside/test_break_overrun.py):
+    # the panel shows the countdown and the level.
+    panel = BreakPanel(world.svc, runner, sim_pump.poller, infusion_id, tick_ms=50)
     qtbot.addWidget(panel)
     panel.resize(900, 600)
     panel.show()
@@ -59,18 +58,16 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
     panel.overrun_level_changed.connect(levels.append)
     world.clock.advance(9)
     panel.refresh()
-    assert "reminder in 1:00" in panel.countdown.text() and chair.alarms.alarm(OVERRUN) is None
+    assert "reminder in 1:00" in panel.countdown.text() and panel.level is PauseAlarmLevel.NONE
     world.clock.advance(2)
     with qtbot.waitSignal(panel.overrun_level_changed, timeout=2000):
         pass  # the panel's own timer notices
-    overrun = chair.alarms.alarm(OVERRUN)
-    assert overrun is not None and overrun.priority is Priority.MEDIUM
+    assert panel.level is PauseAlarmLevel.MEDIUM
     assert "high alarm in 9:00" in panel.countdown.text()
     world.clock.advance(10)
     panel.refresh()
     assert levels == [PauseAlarmLevel.MEDIUM, PauseAlarmLevel.HIGH]
-    escalated = chair.alarms.alarm(OVERRUN)
-    assert escalated is overrun and escalated.priority.rank == Priority.HIGH.rank
+    assert "OVER TIME (high alarm)" in panel.countdown.text()
     QApplication.processEvents()
     panel.grab().save(screenshot_path("workflow-break-panel-overrun.png"))
 
@@ -78,7 +75,7 @@ def test_bathroom_break_pause_countdown_overrun_resume_all_stored(
         panel.resume_same.click()
     assert resumed.args == [40.0]
     assert sim_pump.status()["status"] == "I" and sim_pump.status()["rate_ml_h"] == 40.0
-    assert levels[-1] == PauseAlarmLevel.NONE and chair.alarms.alarm(OVERRUN) is None
+    assert levels[-1] == PauseAlarmLevel.NONE and panel.level is PauseAlarmLevel.NONE
     assert panel.break_button.isVisible() and "running again at 40 mL/h" in panel.message
 
     with world.sessions() as session:

@@ -7,7 +7,6 @@ from pytestqt.qtbot import QtBot
 from station.domain.site_assessment import InfiltrationGrade
 from station.domain.vital_signs import VitalSign
 from tests.services.world import NORMAL_VITALS, World, seat
-from tests.ui.alarm_fixtures import Chair
 from ui.workflows.observation_due import SITE, VITALS, ObservationDue
 from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.site_check_dialog import SiteCheckDialog
@@ -52,32 +51,35 @@ def test_a_site_check_with_infiltration_says_stop_and_re_site(
     assert "Pause the infusion" in dialog.message
 
 
-def test_overdue_vitals_and_site_check_raise_their_alarms(
+def test_overdue_vitals_and_site_check_are_shown_as_due(
         qtbot: QtBot, world: World, runner: ServiceRunner) -> None:
     seat(world)
     now = world.clock.now
     world.svc.observations.record_vitals(world.appointment_id, NORMAL_VITALS, taken_at=now)
     world.svc.observations.record_site(world.appointment_id, InfiltrationGrade.NONE, 0,
                                        dressing_intact=True, assessed_at=now)
-    chair = Chair()
-    due = ObservationDue(world.svc, runner, world.appointment_id, chair_alarms=chair.alarms)
+    # Shown only: their alarms are the monitoring service's (tests/monitoring/
+    # test_schedule_alarms.py).
+    shown: list[tuple[str, bool]] = []
+    due = ObservationDue(world.svc, runner, world.appointment_id)
+    due.due_changed.connect(lambda name, on: shown.append((name, on)))
     qtbot.addWidget(due)
     qtbot.waitUntil(lambda: "Vital signs due" in due.vitals.text())
     vitals_due = world.svc.observations.vitals_due(world.appointment_id)
     site_due = world.svc.observations.site_check_due(world.appointment_id)
     assert vitals_due is not None and site_due is not None
-    assert chair.alarms.alarm(VITALS) is None and chair.alarms.alarm(SITE) is None
+    assert shown == []  # neither due yet
 
     world.clock.now = vitals_due.due_at
     with qtbot.waitSignal(due.due_changed, check_params_cb=lambda name, on: name == VITALS):
         due.refresh()
-    assert "OVERDUE" in due.vitals.text() and chair.alarms.alarm(VITALS) is not None
+    assert "OVERDUE" in due.vitals.text() and shown == [(VITALS, True)]
     world.clock.now = site_due.due_at
     due.refresh()
-    assert chair.alarms.alarm(SITE) is not None
+    assert shown[-1] == (SITE, True) and "OVERDUE" in due.site.text()
 
     world.svc.observations.record_vitals(world.appointment_id, NORMAL_VITALS,
                                          taken_at=world.clock.now)
     with qtbot.waitSignal(due.due_changed, check_params_cb=lambda name, on: not on):
         due.reload()
-    assert chair.alarms.alarm(VITALS) is None and chair.alarms.alarm(SITE) is not None
+    assert shown[-1] == (VITALS, False) and "OVERDUE" in due.site.text()
