@@ -8,6 +8,7 @@ Requests (`pump` is a pump number from 1; absent or null means every pump):
     {"op": "set", "pump": 1, "values": {"site_height_cm": 20, "occlusion_limit_mmhg": 400}}
     {"op": "power_cycle", "pump": 1, "off_s": 5}
     {"op": "pull_cable", "pump": 1, "mode": "silent"}    {"op": "plug_cable", "pump": 1}
+    {"op": "keypad", "pump": 1, "command": "RAT150MH"}   (keyed in at the pump, any link)
     {"op": "ports"}     {"op": "faults"}
 
 Replies: {"ok": true, ...} or {"ok": false, "error": "what was wrong"}.
@@ -61,6 +62,8 @@ def handle_request(
             return {"ok": True, "pumps": ports()}
         if op == "faults":
             return {"ok": True, "faults": fault_catalogue()}
+        if op == "keypad":
+            return {"ok": True, "replies": fleet.keypad(pump, request.get("command"))}
         if op == "inject":
             fleet.inject(pump, request.get("fault"), _table(request, "params"),
                          _duration(request))
@@ -75,7 +78,8 @@ def handle_request(
         elif op == "plug_cable":
             fleet.clear(pump, FaultKind.PULLED_CABLE)
         else:
-            known = "status ports faults inject clear set power_cycle pull_cable plug_cable"
+            known = ("status ports faults inject clear set power_cycle pull_cable plug_cable "
+                     "keypad")
             return {"ok": False, "error": f"unknown op {op!r}; known: {known}"}
     except FaultError as exc:
         return {"ok": False, "error": str(exc)}

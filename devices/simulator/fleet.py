@@ -94,6 +94,15 @@ class Fleet:
                 raise FaultError(str(exc)) from None
             pump.mechanics.line.params = new_params
 
+    def keypad(self, number: object, command: object) -> list[str]:
+        """Key a command in at the pumps themselves; their replies, in pump order."""
+        if not isinstance(command, str) or not command.strip():
+            raise FaultError(f"command must be a pump command as text, got {command!r}")
+        try:
+            return [unit.pump.keypad(command) for unit in self.select(number)]
+        except ValueError as exc:
+            raise FaultError(str(exc)) from None
+
     def status(self, number: object) -> list[dict[str, Any]]:
         return [describe(unit) for unit in self.select(number)]
 

@@ -202,6 +202,21 @@ class SimulatedPump:
             return self._frame(reply)
         return self._frame(self._execute(handler, command.argument))
 
+    def keypad(self, text: str) -> str:
+        """A command keyed in at the pump itself (a nurse at the chair), link or no link.
+
+        Carried out as if it had come over the wire, but it feeds no watchdog and
+        acknowledges no alarm: nothing here is the host. The reply text, e.g. `00I`.
+        """
+        self.advance()
+        if not self.powered:
+            raise ValueError("the pump is off: its keys do nothing")
+        command = parse_command(text)
+        handler = self._handler(command)
+        if handler is None:
+            return self._status_reply(error=ReplyError.UNKNOWN).to_text()
+        return self._execute(handler, command.argument).to_text()
+
     @staticmethod
     def _handler(command: Command) -> Handler | None:
         return HANDLERS.get(command.name)

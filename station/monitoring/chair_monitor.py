@@ -28,6 +28,7 @@ from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
 from station.detection import Sample as LineSample
 from station.monitoring.config import MonitorSettings, PumpEndpoint
+from station.monitoring.outage import OutageWatch
 from station.monitoring.program import InfusionProgram
 from station.monitoring.program_watch import ProgramWatch
 from station.monitoring.recorder import MonitorRecorder, RecordContext
@@ -70,6 +71,7 @@ class ChairMonitor:
         self._watch = LinkWatch(self.alarms, clock, settings.link_watch_s)
         self._line = LineMonitor(self.alarms)
         self._program_watch = ProgramWatch(self.alarms, settings)
+        self._outage = OutageWatch(self.alarms, recorder, settings.detection_time_scale)
         self._program: InfusionProgram | None = None
         self._link = LinkState.DISCONNECTED
         self._info: PumpInfo | None = None
@@ -107,6 +109,8 @@ class ChairMonitor:
     def _on_sample(self, sample: Sample) -> None:
         self._latest = sample
         self._watch.heard()
+        if self._link is LinkState.UP:
+            self._outage.sample(sample, self.context)
         if self.context.infusion_id is not None:
             self._recorder.sample(self.context.infusion_id, sample)
         self._line.feed(self._line_sample(sample, sample.status.value, sample.at.monotonic))
@@ -121,6 +125,7 @@ class ChairMonitor:
     def _on_pump_alarm(self, alarm: PumpAlarm) -> None:
         # The power-up `A?R` comes during the connection sequence, before the pump is
         # identified: hold it until its row is known, so that the record names the pump.
+        self._outage.pump_alarm(alarm.code)
         if self._link is not LinkState.UP and self.context.pump_id is None:
             self._held_alarms.append(alarm)
             return
@@ -150,6 +155,7 @@ class ChairMonitor:
             if self._lost_since is None:
                 last = self._latest.at.utc if self._latest is not None else event.at.utc
                 self._lost_since = last
+                self._outage.lost(self._latest, event.at.utc, self.context)
                 self._recorder.communication_changed(
                     self.context, online=False, occurred_at=last,
                     detail=f"link {old} -> lost: {event.reason}")

@@ -148,8 +148,12 @@ class MonitorRecorder:
             actor_kind=ActorKind.STATION,
             actor_user_id=None,
         )
-        self._backlog.run(f"communication {'up' if online else 'down'} event",
-                          lambda: self._events.append(event))
+        self.pump_event(f"communication {'up' if online else 'down'} event", event)
+
+    def pump_event(self, what: str, event: InfusionEvent) -> None:
+        """Store one pump event, in order with the alarm transitions (kept if refused)."""
+        event.reason_detail = _clip(event.reason_detail, _EVENT_DETAIL_MAX)
+        self._backlog.run(what, lambda: self._events.append(event))
 
     # -- pumps and telemetry ------------------------------------------------------------
 
@@ -183,8 +187,11 @@ class MonitorRecorder:
 
     def sample(self, infusion_id: int, sample: Sample) -> None:
         """Buffer one sample (flushed at most 1 s after the oldest buffered one)."""
-        row = TelemetrySample(infusion_id, sample.at.utc, sample.rate_ml_h, sample.volume_ml,
-                              sample.pressure_mmhg)
+        self.telemetry_row(TelemetrySample(infusion_id, sample.at.utc, sample.rate_ml_h,
+                                           sample.volume_ml, sample.pressure_mmhg))
+
+    def telemetry_row(self, row: TelemetrySample) -> None:
+        """Buffer one telemetry row (a sample, or the NaN row that marks a gap)."""
         self._telemetry_write(lambda: self._telemetry.add(row))
 
     def tick(self) -> None:
