@@ -27,6 +27,7 @@ from station.alarms.link_watch import LINK_LOST, LinkWatch
 from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
 from station.detection import Sample as LineSample
+from station.monitoring.alarm_restore import Now
 from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.outage import OutageWatch
 from station.monitoring.program import InfusionProgram
@@ -79,6 +80,7 @@ class ChairMonitor:
         self._lost_since: datetime | None = None
         self._held_alarms: list[PumpAlarm] = []  # seen while connecting, before the pump row
         self._chair_row_known = False
+        self._alarms_restored = False
         self._next_binding_check = clock.monotonic()
 
     @property
@@ -89,6 +91,21 @@ class ChairMonitor:
         """Monitoring starts now: the link watch counts the pump's silence from here,
         not from when the service was built."""
         self._watch = LinkWatch(self.alarms, self._clock, self._settings.link_watch_s)
+        self._restore_alarms()
+
+    def _restore_alarms(self) -> None:
+        """Take up the alarms stored open before a restart (retried while unreadable)."""
+        self._find_chair_row()
+        now = Now(self._clock.utc_now(), self._clock.monotonic())
+        found = self._recorder.open_alarms(self.context.chair_id, self.endpoint.port_url, now)
+        if found is None:
+            return
+        self._alarms_restored = True
+        for stored in found:
+            alarm = self.alarms.restore(stored.condition, f"stored-{stored.stored_id}",
+                                        stored.priority, stored.state)
+            if alarm is not None:
+                self._recorder.adopt(alarm.alarm_id, stored.stored_id)
 
     # -- driver events ------------------------------------------------------------------
 
@@ -184,6 +201,8 @@ class ChairMonitor:
         """Alarm timers, the link watch, the infusion binding; an update if anything changed."""
         before = self.context
         self._find_chair_row()
+        if not self._alarms_restored:
+            self._restore_alarms()
         self.alarms.tick()
         if self._link is not LinkState.CLOSED:
             self._watch.tick()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from devices.driver import PumpInfo, Sample
 from station.alarms import CONDITIONS, AlarmTransition, Source, TransitionKind
 from station.alarms.sink import SYSTEM_ACTOR
+from station.monitoring.alarm_restore import Now, OpenAlarm, load_open_alarms
 from station.monitoring.backlog import WriteBacklog
 from station.monitoring.program import InfusionProgram, load_program
 from station.monitoring.pump_registry import PumpRegistry
@@ -96,6 +97,16 @@ class MonitorRecorder:
         else:
             self._backlog.run(f"alarm {transition.condition} {transition.kind}",
                               lambda: self._store_step(transition))
+
+    def open_alarms(self, chair_row: int | None, port_url: str,
+                    now: Now) -> list[OpenAlarm] | None:
+        """The chair's alarms stored open before a restart; None while unreadable."""
+        return self._looked_up(f"the open alarms at {port_url}", lambda: load_open_alarms(
+            self._sessions, chair_row=chair_row, port_url=port_url, now=now))
+
+    def adopt(self, engine_alarm_id: str, stored_id: int) -> None:
+        """Later transitions of a restored engine alarm go to its stored row."""
+        self._stored_ids[engine_alarm_id] = stored_id
 
     def _store_raised(self, transition: AlarmTransition, context: RecordContext) -> None:
         spec = CONDITIONS[transition.condition]
