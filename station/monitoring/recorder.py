@@ -28,6 +28,7 @@ from station.monitoring.pump_registry import PumpRegistry
 from station.persistence import (
     AlarmLog,
     EventStore,
+    RecordRejectedError,
     StorageError,
     TelemetrySample,
     TelemetryWriter,
@@ -84,6 +85,11 @@ class MonitorRecorder:
         return len(self._backlog)
 
     @property
+    def rejected(self) -> int:
+        """Alarm and event writes the database refused for good (logged, set aside)."""
+        return len(self._backlog.rejected)
+
+    @property
     def telemetry_pending(self) -> int:
         return self._telemetry.pending
 
@@ -131,8 +137,11 @@ class MonitorRecorder:
     def _store_step(self, transition: AlarmTransition) -> None:
         kind, user_id = _actor(transition)
         cause = transition.cause
+        stored_id = self._stored_ids.get(transition.alarm_id)
+        if stored_id is None:  # its RAISED was refused for good (see WriteBacklog)
+            raise RecordRejectedError(f"alarm {transition.condition} has no stored row")
         self._alarms.record(stored.AlarmTransition(
-            alarm_id=self._stored_ids[transition.alarm_id],
+            alarm_id=stored_id,
             kind=stored.AlarmTransitionKind(transition.kind.value),
             priority=stored.AlarmPriority(transition.priority.value),
             at=transition.at,

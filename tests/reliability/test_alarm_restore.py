@@ -3,7 +3,6 @@ a chair monitor stores them, a new one (the restarted station) takes them up."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import LinkState, LinkStateChanged
@@ -11,11 +10,6 @@ from station.alarms import Priority, TransitionKind
 from station.monitoring import ChairMonitor, MonitorRecorder, MonitorSettings, PumpEndpoint
 from tests.monitoring.test_chair_monitor import PUMP, Chair
 from tests.monitoring.world import seed_running_infusion, stored_alarms, stored_kinds
-
-
-@pytest.fixture
-def chair(sessions: sessionmaker[Session]) -> Chair:
-    return Chair(sessions)
 
 
 def restarted(first: Chair, sessions: sessionmaker[Session]) -> ChairMonitor:
@@ -74,3 +68,4 @@ def test_a_reset_after_the_restart_goes_to_the_stored_alarm(
     [air] = stored_alarms(sessions, "air_in_line")
     assert stored_kinds(sessions, air.id) == ["raised", "condition_ended", "reset"]
     assert restarted(chair, sessions).snapshot().alarms == ()
+

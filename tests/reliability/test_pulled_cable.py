@@ -14,24 +14,18 @@ from devices.driver import Sample as DriverSample
 from devices.protocol import Prompt
 from station.alarms import Priority, TransitionKind
 from station.alarms.sink import Cause, CauseCode
-from station.monitoring import ChairUpdate, MonitorSettings, PumpEndpoint, lost_link_budget_s
+from station.monitoring import ChairUpdate, MonitorSettings, lost_link_budget_s
 from station.monitoring.offline_changes import PUMP_CHANGED_OFFLINE
 from station.persistence import load_series
 from station.persistence.events import InfusionEventKind, NotDeliveringReason
 from station.persistence.telemetry import to_epoch_us
 from tests.monitoring.conftest import FAST, SPEED, Watched
+from tests.monitoring.test_with_simulator import watch_chair
 from tests.monitoring.world import pump_events, seed_running_infusion, stored_alarms, stored_kinds
 from tests.support.simulator_process import SimulatorProcess, wait_until
 
 Sim = Callable[..., SimulatorProcess]
 Watch = Callable[..., Watched]
-
-
-def watched_chair(watch: Watch, sessions: sessionmaker[Session], sim: SimulatorProcess,
-                  settings: MonitorSettings = FAST) -> Watched:
-    watched = watch(sessions, [PumpEndpoint("C1", sim.ports[0].port)], settings)
-    watched.link(LinkState.UP)
-    return watched
 
 
 def pull_and_wait_for_alarm(sim: SimulatorProcess, watched: Watched,
@@ -64,7 +58,7 @@ def test_changes_at_the_pump_during_an_outage_are_events_and_a_latched_alarm(
         simulator: Sim, watch: Watch, sessions: sessionmaker[Session]) -> None:
     seeded = seed_running_infusion(sessions)
     sim = simulator(speed=SPEED)
-    watched = watched_chair(watch, sessions, sim)
+    watched = watch_chair(watch, sessions, sim, FAST)
     pump = watched.service.pump("C1")
     pump.set_rate(100.0).result(timeout=5)
     pump.run().result(timeout=5)
@@ -130,7 +124,7 @@ def test_a_stopped_pump_run_at_its_keys_during_the_outage_is_a_volume_jump(
         simulator: Sim, watch: Watch, sessions: sessionmaker[Session]) -> None:
     seeded = seed_running_infusion(sessions)
     sim = simulator(speed=SPEED)
-    watched = watched_chair(watch, sessions, sim)
+    watched = watch_chair(watch, sessions, sim, FAST)
     watched.service.pump("C1").set_rate(600.0).result(timeout=5)
     pull_and_wait_for_alarm(sim, watched, rate_ml_h=600.0, infusing=False)
 
@@ -158,7 +152,7 @@ def test_the_watchdog_stopping_the_pump_during_the_outage_is_a_stop_by_alarm(
         detection_time_scale=SPEED)
     seeded = seed_running_infusion(sessions)
     sim = simulator(speed=SPEED)
-    watched = watched_chair(watch, sessions, sim, settings)
+    watched = watch_chair(watch, sessions, sim, settings)
     pump = watched.service.pump("C1")
     pump.set_rate(100.0).result(timeout=5)
     pump.run().result(timeout=5)
