@@ -112,7 +112,7 @@ def _set_value(key: str, value: object) -> float:
 
 def parse_scenario(document: Mapping[str, Any], source: str = "scenario") -> list[Step]:
     """Every step of a loaded document, in time order."""
-    steps = document.get("step")
+    steps = document.get("step") if isinstance(document, Mapping) else None
     if not isinstance(steps, list):
         raise ScenarioError(f"{source}: expected a list of [[step]] tables")
     checked = []
@@ -136,9 +136,11 @@ def check_pumps(steps: list[Step], count: int, source: str = "scenario") -> None
 
 def load_scenario(path: Path) -> list[Step]:
     """Read a .toml or .json scenario file."""
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_text(encoding="utf-8")
         document = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text: {exc}") from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ScenarioError(f"{path}: not valid {path.suffix[1:] or 'TOML'}: {exc}") from None
     return parse_scenario(document, str(path))
