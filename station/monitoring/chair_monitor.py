@@ -247,8 +247,9 @@ class ChairMonitor:
         """The `chairs` row whose label is this chair's id, if the schedule has one."""
         if self._chair_row_known:
             return
-        self._chair_row_known = True
         row = self._recorder.chair_row(self.chair_id)
+        # Unknown while the database refuses: asked again (the alarm restore needs it).
+        self._chair_row_known = not self._recorder.lookup_refused
         self.context = replace(self.context, chair_id=row)
 
     # -- what people do -----------------------------------------------------------------
