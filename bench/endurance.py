@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -200,6 +201,11 @@ def stored_counts(sessions: Any) -> dict[str, int]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="endurance-"))
     engine = open_database(f"sqlite:///{folder / 'station.sqlite'}")
+    if args.sqlite_cache_kib is not None:
+        # An experiment on where the memory goes: SQLite's page cache per connection.
+        engine.dispose()
+        event.listen(engine, "connect", lambda dbapi, _record: dbapi.execute(
+            f"PRAGMA cache_size = -{args.sqlite_cache_kib}"))
     sessions = make_sessionmaker(engine)
     seed(sessions, args.pumps)
     rng = random.Random(args.seed)
@@ -231,6 +237,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                "cpu_s": cpu_s() - cpu0, "sim_cpu_s": cpu_s(sim_pid) - sim_cpu0})
             time.sleep(0.05)
         health = service.health()
+        pool = engine.pool.status()
         service.stop()
     published = (counts.transitions, counts.samples)
     stored = stored_counts(sessions)
@@ -254,7 +261,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "gap_rows": stored["gap_rows"], "pump_events": stored["events"],
         "commands_refused": shift.refused,
         "handler_faults": health.handler_faults,
-        "db_mib": (folder / "station.sqlite").stat().st_size / 2**20,
+        "db_mib": (folder / "station.sqlite").stat().st_size / 2**20, "pool": pool,
         "series": series,
     }
 
@@ -285,7 +292,7 @@ def report(result: dict[str, Any]) -> str:
         f"{result['samples_stored']} (difference {lost_s}); gap rows {result['gap_rows']}; "
         f"pump events stored {result['pump_events']}",
         f"commands refused by pump or engine {result['commands_refused']}, handler faults "
-        f"{result['handler_faults']}, database {result['db_mib']:.1f} MiB",
+        f"{result['handler_faults']}, database {result['db_mib']:.1f} MiB; {result['pool']}",
         f"machine: {cpu_model()}, {os.cpu_count()} CPUs, "
         f"load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}",
     ]
@@ -299,6 +306,8 @@ def main() -> int:
     parser.add_argument("--speed", type=float, default=60.0)
     parser.add_argument("--poll-s", type=float, default=1.0, help="driver poll interval")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sqlite-cache-kib", type=int,
+                        help="SQLite page cache per connection (default: SQLite's 2 MiB)")
     parser.add_argument("--json", type=Path, help="write the figures and the series here")
     args = parser.parse_args()
     result = run(args)
