@@ -8,6 +8,7 @@ Requests (`pump` is a pump number from 1; absent or null means every pump):
     {"op": "set", "pump": 1, "values": {"site_height_cm": 20, "occlusion_limit_mmhg": 400}}
     {"op": "power_cycle", "pump": 1, "off_s": 5}
     {"op": "pull_cable", "pump": 1, "mode": "silent"}    {"op": "plug_cable", "pump": 1}
+    {"op": "keypad", "pump": 1, "command": "RAT150MH"}   (one command; any link)
     {"op": "ports"}     {"op": "faults"}
     {"op": "keypad", "pump": 1, "keys": ["RAT 50 MH", "RUN"]}   (a person at the pump's keys)
     {"op": "speed", "speed": 10}
@@ -163,9 +164,14 @@ def _pump_request(
     elif op == "plug_cable":
         fleet.clear(pump, FaultKind.PULLED_CABLE)
     elif op == "keypad":
-        refused = fleet.keypad(pump, keypad_keys(request.get("keys")))
+        # "command": one command as text (the reliability tests' form), "keys": a list.
+        keys = request.get("keys") if "keys" in request else [request.get("command")]
+        replies = fleet.key_in(pump, keypad_keys(keys))
+        refused = [f"pump {n}: keypad {key} refused ({reply.to_text()})"
+                   for n, key, reply in replies if reply.error is not None]
         if refused:
             return {"ok": False, "error": "; ".join(refused)}
+        return {"ok": True, "replies": [reply.to_text() for _, _, reply in replies]}
     else:
         known = ("status ports faults inject clear set power_cycle pull_cable plug_cable "
                  "speed scenario record")

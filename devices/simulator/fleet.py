@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from devices.protocol import Reply
 from devices.simulator.clock import Clock
 from devices.simulator.faults import Fault, FaultError, fault_kind
 from devices.simulator.mechanics import PumpSettings
@@ -94,16 +95,16 @@ class Fleet:
                 raise FaultError(str(exc)) from None
             pump.mechanics.line.params = new_params
 
+    def key_in(self, number: object, keys: Iterable[str]) -> list[tuple[int, str, Reply]]:
+        """Type commands at the pumps' keys: (pump number, key, the pump's reply) each."""
+        return [(unit.number, key, unit.pump.keypad(key))
+                for unit in self.select(number) for key in keys]
+
     def keypad(self, number: object, keys: Iterable[str]) -> list[str]:
         """Type commands at the pumps' keys; what each pump refused, in words."""
-        refused = []
-        for unit in self.select(number):
-            for key in keys:
-                reply = unit.pump.keypad(key)
-                if reply.error is not None:
-                    refused.append(f"pump {unit.number}: keypad {key} refused "
-                                   f"({reply.to_text()})")
-        return refused
+        return [f"pump {number}: keypad {key} refused ({reply.to_text()})"
+                for number, key, reply in self.key_in(number, keys)
+                if reply.error is not None]
 
     def status(self, number: object) -> list[dict[str, Any]]:
         return [describe(unit) for unit in self.select(number)]

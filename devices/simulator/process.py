@@ -164,6 +164,11 @@ class SimulatorProcess:
             self._process = None
         return self.returncode
 
+    @property
+    def pid(self) -> int:
+        """The simulator's process id (benchmarks read its CPU time from /proc)."""
+        return self._running().pid
+
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is None:
             raise RuntimeError("the simulator is not running")

@@ -1,6 +1,6 @@
 """Qt-free alarm system: conditions, priorities, per-chair alarm state, transitions."""
 
-from station.alarms.alarm import Alarm, AlarmError, AlarmPolicy, Audio, Phase
+from station.alarms.alarm import Alarm, AlarmError, AlarmPolicy, Audio, Phase, RestoredState
 from station.alarms.clock import AlarmClock, ManualClock, SystemClock
 from station.alarms.conditions import CONDITIONS, Category, ConditionSpec, Source
 from station.alarms.manager import ChairAlarms, station_sound
@@ -31,6 +31,7 @@ __all__ = [
     "MemorySink",
     "Phase",
     "Priority",
+    "RestoredState",
     "Source",
     "SystemClock",
     "TransitionKind",

@@ -55,12 +55,29 @@ class AlarmPolicy:
             raise ValueError("high_ack_resound_s must be positive")
 
 
+@dataclass(frozen=True)
+class RestoredState:
+    """Where a stored alarm had got to before the station restarted (rebuilt from its
+    stored transitions by station/monitoring/alarm_restore.py)."""
+
+    phase: Phase
+    audio: Audio
+    raised_monotonic: float  # on this process's clock: older alarms sort first
+    audio_until: float | None = None
+    charge_nurse_told: bool = False
+
+
 class Alarm:
-    """One alarm of one condition at one chair, from raise to close."""
+    """One alarm of one condition at one chair, from raise to close.
+
+    `restored`: the alarm was raised before a restart and is taken up where its record
+    left it; nothing is emitted (its RAISED is stored already).
+    """
 
     def __init__(self, alarm_id: str, chair_id: str, spec: ConditionSpec, *,
                  priority: Priority, clock: AlarmClock, policy: AlarmPolicy,
-                 record: Callable[[AlarmTransition], None], detail: str = "") -> None:
+                 record: Callable[[AlarmTransition], None], detail: str = "",
+                 restored: RestoredState | None = None) -> None:
         self.alarm_id = alarm_id
         self.chair_id = chair_id
         self.spec = spec
@@ -74,6 +91,14 @@ class Alarm:
         self.audio_until: float | None = None  # end of a pause or of a HIGH acknowledgement
         self._unanswered_since: float | None = self.raised_monotonic
         self._charge_nurse_told = False
+        if restored is not None:
+            self.phase, self.audio = restored.phase, restored.audio
+            self.raised_monotonic = restored.raised_monotonic
+            self.audio_until = restored.audio_until
+            self._charge_nurse_told = restored.charge_nurse_told
+            # Unanswered since the restart: escalation counts from now, not from zero.
+            self._unanswered_since = clock.monotonic() if self.sounding else None
+            return
         self._emit(TransitionKind.RAISED, SYSTEM_ACTOR, detail)
 
     @property

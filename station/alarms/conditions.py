@@ -58,6 +58,12 @@ _ROWS = (
     ConditionSpec("link_lost", _P.MEDIUM, False, _C.TECHNICAL, _S.STATION,
                   "No answer from the pump: the station cannot see this infusion.",
                   "Watch the pump itself; check the cable and the pump's power.", 120.0),
+    # Found on reconnection (station/monitoring/offline_changes.py): LOW for a restart
+    # alone, raised at MEDIUM for a stop, a new rate or an unexplained volume. Latched:
+    # it happened, so it stays until a person has compared the pump with the order.
+    ConditionSpec("pump_changed_offline", _P.LOW, True, _C.TECHNICAL, _S.STATION,
+                  "The pump was changed while the station could not see it.",
+                  "Compare the pump's state, rate and volume with the order, then reset."),
     ConditionSpec("pump_reset", _P.MEDIUM, True, _C.TECHNICAL, _S.PUMP,
                   "The pump lost power and restarted (A?R); its program may be gone.",
                   "Check the pump's program and volume against the order before resuming."),

@@ -12,7 +12,14 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 
-from station.alarms.alarm import Alarm, AlarmError, AlarmPolicy, Audio, Phase
+from station.alarms.alarm import (
+    Alarm,
+    AlarmError,
+    AlarmPolicy,
+    Audio,
+    Phase,
+    RestoredState,
+)
 from station.alarms.clock import AlarmClock
 from station.alarms.conditions import CONDITIONS, ConditionSpec
 from station.alarms.priority import Priority, most_urgent
@@ -62,6 +69,18 @@ class ChairAlarms:
                       policy=self._policy, record=self._sink.record, detail=detail)
         self._open[name] = alarm
         self._join_pause_unless_breaking_through(alarm, loudest_paused)
+        return alarm
+
+    def restore(self, name: str, alarm_id: str, priority: Priority,
+                state: RestoredState) -> Alarm | None:
+        """Take up an alarm stored before a restart, in the state it had; None (and
+        nothing changed) when the condition is open here already."""
+        spec = self._spec(name)
+        if name in self._open or state.phase is Phase.CLOSED:
+            return None
+        alarm = Alarm(alarm_id, self.chair_id, spec, priority=priority, clock=self._clock,
+                      policy=self._policy, record=self._sink.record, restored=state)
+        self._open[name] = alarm
         return alarm
 
     def clear_condition(self, name: str) -> None:

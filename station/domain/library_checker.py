@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +11,8 @@ from typing import Any
 from station.domain.toml_positions import Path, line_of
 
 Table = Mapping[str, Any]
+
+MAX_MINUTES = 7 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,9 @@ class Checker:
         value = self.get(data, key, path, (int, float))
         if value is None:
             return None
+        if not math.isfinite(value):  # TOML has inf and nan: a limit of nan limits nothing
+            self.fail((*path, key), f"{key} must be a finite number, got {value}")
+            return None
         if positive and value <= 0:
             self.fail((*path, key), f"{key} must be greater than 0, got {value}")
             return None
@@ -103,6 +109,10 @@ class Checker:
         if value < 0 or (value == 0 and not zero_ok):
             bound = "0 or more" if zero_ok else "greater than 0"
             self.fail((*path, key), f"{key} must be {bound} minutes, got {value}")
+            return None
+        if value > MAX_MINUTES:  # also what timedelta can hold: a typo, not an interval
+            self.fail((*path, key), f"{key} must be at most {MAX_MINUTES} minutes (a week), "
+                                    f"got {value}")
             return None
         return timedelta(minutes=value)
 

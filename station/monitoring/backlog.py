@@ -3,7 +3,10 @@
 A monitoring station cannot stop watching pumps because the database is locked or the
 server is restarting: the alarm engine has already changed state and must carry on.
 A write that fails is kept, with every later one, and retried in order on each tick;
-nothing is dropped and nothing overtakes a write that is still waiting.
+nothing is dropped and nothing overtakes a write that is still waiting. A write the
+database refuses for good (`RecordRejectedError`: a constraint, a missing reference)
+would block every later one for ever; it is set aside, logged with what it was, and
+counted (`rejected`), and the writes behind it go on.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 
-from station.persistence import StorageError
+from station.persistence import RecordRejectedError, StorageError
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -26,6 +29,7 @@ class WriteBacklog:
     def __init__(self) -> None:
         self._waiting: deque[tuple[str, Write]] = deque()
         self.failures = 0
+        self.rejected: list[str] = []  # what the database refused for good
 
     def __len__(self) -> int:
         return len(self._waiting)
@@ -41,6 +45,9 @@ class WriteBacklog:
             what, write = self._waiting[0]
             try:
                 write()
+            except RecordRejectedError as exc:
+                log.error("the database refused %s for good, set aside: %s", what, exc)
+                self.rejected.append(f"{what}: {exc}")
             except StorageError as exc:
                 self.failures += 1
                 log.error("cannot store %s (%d waiting): %s", what, len(self._waiting), exc)

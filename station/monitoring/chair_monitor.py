@@ -30,7 +30,9 @@ from station.alarms.link_watch import LINK_LOST, LinkWatch
 from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
 from station.detection import Sample as LineSample
+from station.monitoring.alarm_restore import Now
 from station.monitoring.config import MonitorSettings, PumpEndpoint
+from station.monitoring.outage import OutageWatch
 from station.monitoring.program import InfusionProgram
 from station.monitoring.program_watch import ProgramWatch
 from station.monitoring.recorder import MonitorRecorder, RecordContext, StoringSink
@@ -63,6 +65,7 @@ class ChairMonitor:
         self._watch = LinkWatch(self.alarms, clock, settings.link_watch_s)
         self._line = LineMonitor(self.alarms)
         self._program_watch = ProgramWatch(self.alarms, settings)
+        self._outage = OutageWatch(self.alarms, recorder, settings.detection_time_scale)
         self._program: InfusionProgram | None = None
         self._link = LinkState.DISCONNECTED
         self._info: PumpInfo | None = None
@@ -70,6 +73,7 @@ class ChairMonitor:
         self._lost_since: datetime | None = None
         self._held_alarms: list[PumpAlarm] = []  # seen while connecting, before the pump row
         self._chair_row_known = False
+        self._alarms_restored = False
         self._next_binding_check = clock.monotonic()
 
     @property
@@ -80,7 +84,22 @@ class ChairMonitor:
         """Monitoring starts now: the link watch counts the pump's silence from here,
         not from when the service was built."""
         self._watch = LinkWatch(self.alarms, self._clock, self._settings.link_watch_s)
+        self._restore_alarms()
         self._load_schedule()
+
+    def _restore_alarms(self) -> None:
+        """Take up the alarms stored open before a restart (retried while unreadable)."""
+        self._find_chair_row()
+        now = Now(self._clock.utc_now(), self._clock.monotonic())
+        found = self._recorder.open_alarms(self.context.chair_id, self.endpoint.port_url, now)
+        if found is None:
+            return
+        self._alarms_restored = True
+        for stored in found:
+            alarm = self.alarms.restore(stored.condition, f"stored-{stored.stored_id}",
+                                        stored.priority, stored.state)
+            if alarm is not None:
+                self._recorder.adopt(alarm.alarm_id, stored.stored_id)
 
     # -- driver events ------------------------------------------------------------------
 
@@ -100,6 +119,8 @@ class ChairMonitor:
     def _on_sample(self, sample: Sample) -> None:
         self._latest = sample
         self._watch.heard()
+        if self._link is LinkState.UP:
+            self._outage.sample(sample, self.context)
         if self.context.infusion_id is not None:
             self._recorder.sample(self.context.infusion_id, sample)
         self._line.feed(self._line_sample(sample, sample.status.value, sample.at.monotonic))
@@ -114,6 +135,7 @@ class ChairMonitor:
     def _on_pump_alarm(self, alarm: PumpAlarm) -> None:
         # The power-up `A?R` comes during the connection sequence, before the pump is
         # identified: hold it until its row is known, so that the record names the pump.
+        self._outage.pump_alarm(alarm.code)
         if self._link is not LinkState.UP and self.context.pump_id is None:
             self._held_alarms.append(alarm)
             return
@@ -143,6 +165,7 @@ class ChairMonitor:
             if self._lost_since is None:
                 last = self._latest.at.utc if self._latest is not None else event.at.utc
                 self._lost_since = last
+                self._outage.lost(self._latest, event.at.utc, self.context)
                 self._recorder.communication_changed(
                     self.context, online=False, occurred_at=last,
                     detail=f"link {old} -> lost: {event.reason}")
@@ -172,6 +195,8 @@ class ChairMonitor:
         update if anything changed."""
         before = self.context
         self._find_chair_row()
+        if not self._alarms_restored:
+            self._restore_alarms()
         self.alarms.tick()
         if self._link is not LinkState.CLOSED:
             self._watch.tick()
@@ -237,8 +262,9 @@ class ChairMonitor:
         """The `chairs` row whose label is this chair's id, if the schedule has one."""
         if self._chair_row_known:
             return
-        self._chair_row_known = True
         row = self._recorder.chair_row(self.chair_id)
+        # Unknown while the database refuses: asked again (the alarm restore needs it).
+        self._chair_row_known = not self._recorder.lookup_refused
         self.context = replace(self.context, chair_id=row)
 
     # -- what people do -----------------------------------------------------------------

@@ -21,12 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from devices.driver import PumpInfo, Sample
 from station.alarms import CONDITIONS, AlarmTransition, ConditionSpec, Source, TransitionKind
 from station.alarms.sink import SYSTEM_ACTOR
+from station.monitoring.alarm_restore import Now, OpenAlarm, load_open_alarms
 from station.monitoring.backlog import WriteBacklog
 from station.monitoring.program import InfusionProgram, load_program
 from station.monitoring.pump_registry import PumpRegistry
 from station.persistence import (
     AlarmLog,
     EventStore,
+    RecordRejectedError,
     StorageError,
     TelemetrySample,
     TelemetryWriter,
@@ -86,6 +88,11 @@ class MonitorRecorder:
         return len(self._backlog)
 
     @property
+    def rejected(self) -> int:
+        """Alarm and event writes the database refused for good (logged, set aside)."""
+        return len(self._backlog.rejected)
+
+    @property
     def telemetry_pending(self) -> int:
         return self._telemetry.pending
 
@@ -99,6 +106,16 @@ class MonitorRecorder:
         else:
             self._backlog.run(f"alarm {transition.condition} {transition.kind}",
                               lambda: self._store_step(transition))
+
+    def open_alarms(self, chair_row: int | None, port_url: str,
+                    now: Now) -> list[OpenAlarm] | None:
+        """The chair's alarms stored open before a restart; None while unreadable."""
+        return self.look_up(f"the open alarms at {port_url}", lambda: load_open_alarms(
+            self._sessions, chair_row=chair_row, port_url=port_url, now=now))
+
+    def adopt(self, engine_alarm_id: str, stored_id: int) -> None:
+        """Later transitions of a restored engine alarm go to its stored row."""
+        self._stored_ids[engine_alarm_id] = stored_id
 
     def _store_raised(self, transition: AlarmTransition, context: RecordContext) -> None:
         spec = self._conditions[transition.condition]
@@ -123,8 +140,11 @@ class MonitorRecorder:
     def _store_step(self, transition: AlarmTransition) -> None:
         kind, user_id = _actor(transition)
         cause = transition.cause
+        stored_id = self._stored_ids.get(transition.alarm_id)
+        if stored_id is None:  # its RAISED was refused for good (see WriteBacklog)
+            raise RecordRejectedError(f"alarm {transition.condition} has no stored row")
         self._alarms.record(stored.AlarmTransition(
-            alarm_id=self._stored_ids[transition.alarm_id],
+            alarm_id=stored_id,
             kind=stored.AlarmTransitionKind(transition.kind.value),
             priority=stored.AlarmPriority(transition.priority.value),
             at=transition.at,
@@ -151,8 +171,12 @@ class MonitorRecorder:
             actor_kind=ActorKind.STATION,
             actor_user_id=None,
         )
-        self._backlog.run(f"communication {'up' if online else 'down'} event",
-                          lambda: self._events.append(event))
+        self.pump_event(f"communication {'up' if online else 'down'} event", event)
+
+    def pump_event(self, what: str, event: InfusionEvent) -> None:
+        """Store one pump event, in order with the alarm transitions (kept if refused)."""
+        event.reason_detail = _clip(event.reason_detail, _EVENT_DETAIL_MAX)
+        self._backlog.run(what, lambda: self._events.append(event))
 
     # -- pumps and telemetry ------------------------------------------------------------
 
@@ -186,8 +210,11 @@ class MonitorRecorder:
 
     def sample(self, infusion_id: int, sample: Sample) -> None:
         """Buffer one sample (flushed at most 1 s after the oldest buffered one)."""
-        row = TelemetrySample(infusion_id, sample.at.utc, sample.rate_ml_h, sample.volume_ml,
-                              sample.pressure_mmhg)
+        self.telemetry_row(TelemetrySample(infusion_id, sample.at.utc, sample.rate_ml_h,
+                                           sample.volume_ml, sample.pressure_mmhg))
+
+    def telemetry_row(self, row: TelemetrySample) -> None:
+        """Buffer one telemetry row (a sample, or the NaN row that marks a gap)."""
         self._telemetry_write(lambda: self._telemetry.add(row))
 
     def tick(self) -> None:

@@ -66,6 +66,7 @@ class Health:
     storage_waiting: int
     telemetry_pending: int
     handler_faults: int
+    records_rejected: int = 0  # refused for good by a constraint (logged, set aside)
 
 
 class MonitoringService:
@@ -213,7 +214,8 @@ class MonitoringService:
     def health(self) -> Health:
         # Read without the monitoring thread's cooperation: counters, a moment's view.
         return Health(self._running and self._thread.is_alive(), self._recorder.waiting,
-                      self._recorder.telemetry_pending, self._faults)
+                      self._recorder.telemetry_pending, self._faults,
+                      self._recorder.rejected)
 
     def _alarm_target(self, chair_id: str) -> Callable[[], ChairMonitor | StationMonitor]:
         return lambda: self._station if chair_id == STATION else self._chairs[chair_id]

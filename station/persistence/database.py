@@ -39,9 +39,12 @@ def _url_from_config(path: Path) -> str | None:
         return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise BadDatabaseURLError(f"cannot read the config file {path}: {err}") from err
-    url = data.get("database", {}).get("url")
+    database = data.get("database", {})
+    if not isinstance(database, dict):
+        raise BadDatabaseURLError(f"{path}: [database] must be a table with url = \"...\"")
+    url = database.get("url")
     if url is not None and not isinstance(url, str):
         raise BadDatabaseURLError(f"{path}: [database] url must be a string")
     return url
