@@ -13,6 +13,7 @@ from station.persistence import (
     people,
     scheduling,
     telemetry,
+    unit,
 )
 from station.persistence.base import Base
 
@@ -27,5 +28,6 @@ MODEL_MODULES = (
     alarms,
     audit,
     telemetry,
+    unit,
 )
 metadata = Base.metadata
