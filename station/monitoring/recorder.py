@@ -86,6 +86,10 @@ class MonitorRecorder:
     def telemetry_pending(self) -> int:
         return self._telemetry.pending
 
+    def stored_alarm_id(self, alarm_id: str) -> int | None:
+        """The `alarms.id` of an engine alarm (None while its RAISED record waits)."""
+        return self._stored_ids.get(alarm_id)
+
     # -- alarms -------------------------------------------------------------------------
 
     def alarm_transition(self, transition: AlarmTransition, context: RecordContext) -> None:

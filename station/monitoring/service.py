@@ -154,6 +154,11 @@ class MonitoringService:
     def acknowledge(self, chair_id: str, condition: str, who: str) -> Future[ChairSnapshot]:
         return self._submit(chair_id, lambda chair: chair.acknowledge(condition, who))
 
+    def acknowledge_stored(self, chair_id: str, stored_alarm_id: int,
+                           who: str) -> Future[ChairSnapshot]:
+        """Acknowledge by the stored `alarms.id` (a request from the unit's overview)."""
+        return self._submit(chair_id, lambda chair: chair.acknowledge_stored(stored_alarm_id, who))
+
     def reset(self, chair_id: str, condition: str, who: str,
               cause: Cause | None = None) -> Future[ChairSnapshot]:
         """Reset a latched alarm whose condition has ended; fails (AlarmError) otherwise."""

@@ -4,7 +4,8 @@ A SQLite file has no server to notify through, so the overview sees what is writ
 its own process (the app with the overview window open beside the chairside station).
 Each connection gets the triggers of `change_keys.NOTIFY_TRIGGERS` as TEMP triggers
 calling `unit_changed(key)`, which collects keys on the connection; the engine's
-commit event publishes them, a rollback drops them.
+commit event sets them aside, a rollback drops them, and they are published when the
+connection goes back to the pool: after the commit, so a reader sees the write.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 _PENDING = "unit_changes_pending"
+_COMMITTED = "unit_changes_committed"
 _hubs: dict[str, SqliteChangeHub] = {}
 _hubs_lock = threading.Lock()
 
@@ -71,18 +73,28 @@ class SqliteChangeHub:
             return
         self._engines.append(engine)
         event.listen(engine, "connect", _install_triggers)
-        event.listen(engine, "commit", self._committed)
+        event.listen(engine, "commit", _committed)
         event.listen(engine, "rollback", _rolled_back)
+        event.listen(engine, "checkin", self._checked_in)
         engine.dispose()  # pooled connections were made without the triggers
 
-    def _committed(self, conn: Connection) -> None:
-        pending: list[str] | None = conn.connection.info.get(_PENDING)
-        if not pending:
+    def _checked_in(self, _dbapi_conn: Any, record: Any) -> None:
+        committed: list[str] | None = record.info.get(_COMMITTED)
+        if not committed:
             return
-        keys = list(dict.fromkeys(pending))  # once each, in order, as NOTIFY does
-        pending.clear()
+        keys = list(dict.fromkeys(committed))  # once each, in order, as NOTIFY does
+        committed.clear()
         for key in keys:
             self._subscribers.emit(key)
+
+
+def _committed(conn: Connection) -> None:
+    # Called just before the commit itself: set the keys aside until the check-in.
+    info = conn.connection.info
+    pending: list[str] | None = info.get(_PENDING)
+    if pending:
+        info.setdefault(_COMMITTED, []).extend(pending)
+        pending.clear()
 
 
 def _install_triggers(dbapi_conn: Any, record: Any) -> None:
