@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,7 +34,7 @@ class AckTarget(Protocol):
     """What a station offers for a remote acknowledgement (the monitoring service)."""
 
     def acknowledge_stored(self, chair_id: str, stored_alarm_id: int,
-                           who: str) -> Future[object]: ...
+                           who: str) -> Future[Any]: ...
 
 
 def request_acknowledgement(sessions: sessionmaker[Session], alarm: TileAlarm, *,

@@ -75,3 +75,24 @@ def record_step(sessions: sessionmaker[Session], alarm_id: int, kind: str, at: d
         alarm_id=alarm_id, kind=stored.AlarmTransitionKind(kind),
         priority=stored.AlarmPriority(priority), at=at, cause_code=None, cause="",
         detail="", pause_until=None, actor_kind=ActorKind.STATION, actor_user_id=None))
+
+
+def seed_station_chairs(sessions: sessionmaker[Session], now: datetime,
+                        serials: dict[str, str]) -> dict[str, int]:
+    """A running infusion per chair label on the pump with that serial; infusion ids."""
+    found = {}
+    for n, (label, serial) in enumerate(serials.items(), start=1):
+        chair = Chair(label=label)
+        patient = Patient(mrn=f"MRN-{n}", family_name=f"Family{n}", given_name=f"Given{n}",
+                          date_of_birth=now.date().replace(year=1980))
+        appointment = Appointment(patient=patient, chair=chair,
+                                  start_at=now - timedelta(hours=1), expected_duration_min=240,
+                                  status=AppointmentStatus.INFUSING)
+        order = make_order(patient, appointment)
+        pump = Pump(port_url="unknown yet", model="NE1000", serial_number=serial)
+        infusion = Infusion(order=order, appointment=appointment, pump=pump,
+                            started_at=now - timedelta(minutes=50),
+                            status=InfusionStatus.RUNNING, rate_ml_h=100.0, vtbi_ml=500.0)
+        Records(sessions).add(chair, patient, appointment, order, pump, infusion)
+        found[label] = infusion.id
+    return found
