@@ -46,6 +46,7 @@ from ui.chairside.main_window import MainWindow
 from ui.chairside.monitor_bridge import MonitorBridge
 from ui.chairside.monitored_alarms import MonitoredChairAlarms
 from ui.chairside.roster import station_user
+from ui.overview.app import add_overview_entry
 from ui.workflows.service_runner import ServiceRunner
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ def build_station(monitoring: MonitoringService, services: StationServices,
                         sound=sound, grid=grid)
     bridge.setParent(window)
     runner.setParent(window)
+    add_overview_entry(window, sessions)  # the unit overview, on this station's database
     unsubscribe = monitoring.subscribe(bridge.receive)
     return Station(window, runner, bridge, unsubscribe)
 
