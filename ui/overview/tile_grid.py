@@ -54,8 +54,7 @@ class TileGrid(QWidget):
         return QSize(8 * (TILE_W + GAP), 6 * (TILE_H + GAP))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter = QPainter(self)  # antialiasing only for the sparkline (tile_painter)
         clip = QRectF(event.rect())
         for index, tile in enumerate(self.tiles):
             rect = self.tile_rect(index)

