@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QRectF, QSize, Signal
@@ -27,6 +29,7 @@ class TileGrid(QWidget):
         self.selected: str | None = None
         self.now = datetime.now(UTC)
         self.paints = 0
+        self.paint_s: deque[float] = deque(maxlen=1000)  # the latest paints' durations
         self._big = QFont(self.font())
         self._big.setBold(True)
         self._big.setPointSizeF(self.font().pointSizeF() * 1.15)
@@ -54,7 +57,8 @@ class TileGrid(QWidget):
         return QSize(8 * (TILE_W + GAP), 6 * (TILE_H + GAP))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)  # antialiasing only for the sparkline (tile_painter)
+        started = time.perf_counter()
+        painter = QPainter(self)
         clip = QRectF(event.rect())
         for index, tile in enumerate(self.tiles):
             rect = self.tile_rect(index)
@@ -63,6 +67,7 @@ class TileGrid(QWidget):
                            selected=tile.label == self.selected)
         painter.end()
         self.paints += 1
+        self.paint_s.append(time.perf_counter() - started)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         label = self.label_at(event.position().x(), event.position().y())
