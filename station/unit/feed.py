@@ -40,6 +40,7 @@ from station.unit.feed_queries import (
     read_facts,
     telemetry_tails,
 )
+from station.unit.shift import COUNTERS_EVERY_S, ShiftCounters, shift_counters
 from station.unit.tiles import ChairFacts, ChairTile, TileAlarm, tile_at
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ class UnitFeed:
         self._refreshes = 0
         self._last_refresh_s = 0.0
         self._read_failed = False
+        self._counters: ShiftCounters | None = None
+        self._counted_at = -1e18
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -144,6 +147,10 @@ class UnitFeed:
     def facts(self, label: str) -> ChairFacts:
         with self._lock:
             return self._facts[label]
+
+    def counters(self) -> ShiftCounters | None:
+        """The shift's counters (since the local day began), at most 30 s old."""
+        return self._counters
 
     def health(self) -> FeedHealth:
         return FeedHealth(self._source.listening, self._refreshes, self._last_refresh_s,
@@ -249,6 +256,7 @@ class UnitFeed:
                 pending.add(more)
             try:
                 self._apply(pending)
+                self._count_if_due()
             except StorageError as exc:
                 self._read_failed = True
                 log.error("overview: %s", exc)
@@ -256,6 +264,14 @@ class UnitFeed:
                 continue
             self._read_failed = False
             pending = set()
+
+    def _count_if_due(self) -> None:
+        if self._monotonic() - self._counted_at < COUNTERS_EVERY_S:
+            return
+        now = self._utc_now()
+        with storage_errors("cannot count the shift"), self._sessions() as session:
+            self._counters = shift_counters(session, local_day(now)[0], now)
+        self._counted_at = self._monotonic()
 
     def _apply(self, payloads: set[str]) -> None:
         if keys.LOST in payloads and keys.RESYNC not in payloads:

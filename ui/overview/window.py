@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.unit.acks import request_acknowledgement
 from station.unit.feed import UnitFeed
+from station.unit.shift import ShiftCounters
 from station.unit.tiles import ChairTile
 from ui.overview.alarm_model import UnitAlarmModel
 from ui.overview.chair_view import ChairView
@@ -73,6 +74,8 @@ class OverviewWindow(QMainWindow):
         self.filter.addItem(ALL)
         self.filter.currentTextChanged.connect(lambda _text: self._mark_dirty())
         self.status = QLabel()
+        self.counters = QLabel()
+        self.counters.setAccessibleName("Shift counters")
         self.alarms = UnitAlarmModel()
         self.alarm_table = QTableView()
         self.alarm_table.setModel(self.alarms)
@@ -96,6 +99,8 @@ class OverviewWindow(QMainWindow):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Show:"))
         bar.addWidget(self.filter)
+        bar.addStretch(1)
+        bar.addWidget(self.counters)
         bar.addStretch(1)
         bar.addWidget(self.status)
         scroll = QScrollArea()
@@ -144,6 +149,7 @@ class OverviewWindow(QMainWindow):
             f"{len(self.alarms.alarms)} alarms"
             + ("" if health.listening and not health.read_failed
                else "  |  the overview cannot reach the database: chairs are stale"))
+        self.counters.setText(counters_text(self.feed.counters()))
         self.redraws += 1
 
     def _update_filter(self, tiles: tuple[ChairTile, ...]) -> None:
@@ -192,3 +198,15 @@ class OverviewWindow(QMainWindow):
         self._unsubscribe()
         self.worker.shutdown()
         super().closeEvent(event)
+
+
+def counters_text(counters: ShiftCounters | None) -> str:
+    """The shift so far, in one line."""
+    if counters is None:
+        return "Shift: counting..."
+    rate = counters.alarms_per_chair_hour
+    ack = counters.median_ack_s
+    return (f"Shift: {counters.running} running, {counters.completed} completed, "
+            f"{'-' if rate is None else f'{rate:.1f}'} alarms per chair-hour, "
+            f"median acknowledgement {'-' if ack is None else f'{ack:.0f} s'}, "
+            f"{counters.pause_minutes:.0f} pause min, {counters.reactions} reactions")

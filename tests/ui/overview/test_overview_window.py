@@ -146,6 +146,12 @@ def test_the_alarm_model_passes_the_model_tester(qtmodeltester: object) -> None:
     assert model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole) is not None
 
 
+def test_the_shift_counters_are_shown(qtbot: QtBot, shown: Shown) -> None:
+    qtbot.waitUntil(lambda: shown.window.counters.text().startswith("Shift: 1 running"),
+                    timeout=10_000)
+    assert "0 completed" in shown.window.counters.text()
+
+
 def test_the_command_line_has_an_overview() -> None:
     args = build_parser().parse_args(["overview", "--db", "sqlite:///x.sqlite"])
     assert (args.db, args.duration) == ("sqlite:///x.sqlite", None)
