@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from station.unit.tiles import ChairTile
 from ui.overview.tile_painter import paint_tile
 
-TILE_W = 228
-TILE_H = 150
+TILE_W = 180
+TILE_H = 124
 GAP = 6
 
 
@@ -54,7 +54,7 @@ class TileGrid(QWidget):
         return QRectF(col * (width + GAP), row * (TILE_H + GAP), width, TILE_H)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(8 * (TILE_W + GAP), 6 * (TILE_H + GAP))
+        return QSize(7 * (TILE_W + GAP), 7 * (TILE_H + GAP))  # 48 chairs at 1920x1080
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         started = time.perf_counter()

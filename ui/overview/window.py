@@ -115,7 +115,8 @@ class OverviewWindow(QMainWindow):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
         split.addWidget(side)
-        split.setStretchFactor(0, 3)
+        split.setSizes([7 * 186, 480])  # seven columns of tiles: 48 chairs on 1920x1080
+        split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
