@@ -42,6 +42,7 @@ from station.unit.feed_queries import (
 )
 from station.unit.shift import COUNTERS_EVERY_S, ShiftCounters, shift_counters
 from station.unit.tiles import ChairFacts, ChairTile, TileAlarm, tile_at
+from station.unit.timeline import ChairDay, read_timeline
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -97,6 +98,7 @@ class UnitFeed:
         self._last_refresh_s = 0.0
         self._read_failed = False
         self._counters: ShiftCounters | None = None
+        self._timeline: tuple[ChairDay, ...] = ()
         self._counted_at = -1e18
 
     # -- life cycle -----------------------------------------------------------------------
@@ -151,6 +153,10 @@ class UnitFeed:
     def counters(self) -> ShiftCounters | None:
         """The shift's counters (since the local day began), at most 30 s old."""
         return self._counters
+
+    def timeline(self) -> tuple[ChairDay, ...]:
+        """Today's schedule per chair, read with the counters."""
+        return self._timeline
 
     def health(self) -> FeedHealth:
         return FeedHealth(self._source.listening, self._refreshes, self._last_refresh_s,
@@ -266,11 +272,14 @@ class UnitFeed:
             pending = set()
 
     def _count_if_due(self) -> None:
+        # The shift's counters and the day's timeline change slowly: every 30 s is enough.
         if self._monotonic() - self._counted_at < COUNTERS_EVERY_S:
             return
         now = self._utc_now()
+        day = local_day(now)
         with storage_errors("cannot count the shift"), self._sessions() as session:
-            self._counters = shift_counters(session, local_day(now)[0], now)
+            self._counters = shift_counters(session, day[0], now)
+            self._timeline = read_timeline(session, day)
         self._counted_at = self._monotonic()
 
     def _apply(self, payloads: set[str]) -> None:

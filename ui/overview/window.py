@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,7 @@ from ui.overview.alarm_model import UnitAlarmModel
 from ui.overview.chair_view import ChairView
 from ui.overview.db_worker import DbWorker
 from ui.overview.tile_grid import TileGrid
+from ui.overview.timeline_view import TimelineView
 
 TICK_MS = 250
 WORDS_REFRESH_S = 1.0
@@ -68,6 +70,7 @@ class OverviewWindow(QMainWindow):
         self.worker = DbWorker(self)
         self.worker.failed.connect(self._show_failure)
         self.grid = TileGrid()
+        self.timeline = TimelineView()
         self.grid.chair_activated.connect(self._open_chair)
         self.filter = QComboBox()
         self.filter.setAccessibleName("Show chairs of")
@@ -106,6 +109,12 @@ class OverviewWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(self.grid)
         scroll.setWidgetResizable(True)
+        day = QScrollArea()
+        day.setWidget(self.timeline)
+        day.setWidgetResizable(True)
+        self.views = QTabWidget()
+        self.views.addTab(scroll, "Chairs")
+        self.views.addTab(day, "Today's schedule")
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(QLabel("Unit alarms (highest priority, then oldest, first)"))
@@ -113,7 +122,7 @@ class OverviewWindow(QMainWindow):
         side_layout.addWidget(self.ack_button)
         side_layout.addWidget(self.chair_view, 2)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(scroll)
+        split.addWidget(self.views)
         split.addWidget(side)
         split.setSizes([7 * 186, 480])  # seven columns of tiles: 48 chairs on 1920x1080
         split.setStretchFactor(0, 4)
@@ -151,6 +160,8 @@ class OverviewWindow(QMainWindow):
             + ("" if health.listening and not health.read_failed
                else "  |  the overview cannot reach the database: chairs are stale"))
         self.counters.setText(counters_text(self.feed.counters()))
+        labels = {t.label for t in shown}
+        self.timeline.set_days(tuple(d for d in self.feed.timeline() if d.label in labels), now)
         self.redraws += 1
 
     def _update_filter(self, tiles: tuple[ChairTile, ...]) -> None:

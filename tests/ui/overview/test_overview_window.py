@@ -152,6 +152,22 @@ def test_the_shift_counters_are_shown(qtbot: QtBot, shown: Shown) -> None:
     assert "0 completed" in shown.window.counters.text()
 
 
+def test_todays_schedule_shows_each_chair_and_when_it_is_free(qtbot: QtBot,
+                                                              shown: Shown) -> None:
+    window = shown.window
+    qtbot.waitUntil(lambda: len(window.timeline.days) == 3, timeout=10_000)
+    window.views.setCurrentIndex(1)
+    c1, _, c3 = window.timeline.days
+    [slot] = c1.slots
+    assert slot.delay == timedelta(minutes=10) and slot.actual_start is not None
+    assert c3.free_from(window.timeline.now) == window.timeline.now
+    image = window.timeline.grab().toImage()
+    actual_x = int(window.timeline.x_of(slot.actual_start + timedelta(minutes=5)))
+    assert image.pixelColor(actual_x, 18 + 10) == QColor(BLUISH_GREEN)  # C1 infusing
+    window.filter.setCurrentText("Pod: B")
+    qtbot.waitUntil(lambda: [d.label for d in window.timeline.days] == ["C3"], timeout=5_000)
+
+
 def test_the_command_line_has_an_overview() -> None:
     args = build_parser().parse_args(["overview", "--db", "sqlite:///x.sqlite"])
     assert (args.db, args.duration) == ("sqlite:///x.sqlite", None)
