@@ -298,7 +298,8 @@ class UnitFeed:
             if key is None:
                 continue
             if key.kind == keys.HEARTBEAT:
-                self._heard[key.value] = mono
+                with self._lock:  # tiles() copies it on other threads
+                    self._heard[key.value] = mono
             elif key.kind in (keys.LEASE, keys.ACK_REQUEST):
                 labels.add(key.value)
             elif key.kind == keys.TELEMETRY and key.number in self._infusion_chair:
