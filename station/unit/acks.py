@@ -66,19 +66,26 @@ class AckRelay:
                 .order_by(AckRequest.id))
         with storage_errors("cannot read acknowledgement requests"), self._sessions() as s:
             requests = list(s.scalars(stmt))
+        done = 0
         for request in requests:
             outcome = self._carry_out(request)
+            if outcome is None:
+                continue  # the station is not monitoring yet: the request waits
+            done += 1
             with write_transaction(self._sessions, "store the acknowledgement's outcome") as s:
                 s.execute(sa.update(AckRequest).where(AckRequest.id == request.id)
                           .values(handled_at=self._utc_now(), outcome=outcome[:_OUTCOME_MAX]))
-        return len(requests)
+        return done
 
-    def _carry_out(self, request: AckRequest) -> str:
+    def _carry_out(self, request: AckRequest) -> str | None:
         who = (str(request.requested_by_id) if request.requested_by_id is not None
                else request.requested_by or "overview")
         future = self._target.acknowledge_stored(request.chair_label, request.alarm_id, who)
         try:
             future.result(timeout=ACK_WAIT_S)
+        except RuntimeError as exc:  # not running (starting or stopping): not a refusal
+            log.info("acknowledgement %d waits: %s", request.id, exc)
+            return None
         except Exception as exc:  # the engine's refusal is the outcome, for the record
             log.warning("acknowledgement %d at %s refused: %s", request.id,
                         request.chair_label, exc)

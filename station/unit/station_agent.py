@@ -98,6 +98,9 @@ class UnitStationAgent:
             if time.monotonic() >= next_beat:  # requests never starve the heartbeat
                 next_beat = time.monotonic() + self._heartbeat_s
                 self._beat()
+                # One query per station: a request made while it was starting, or whose
+                # notification it missed, is carried out within a heartbeat.
+                self._handle_requests()
 
     def _beat(self) -> None:
         try:

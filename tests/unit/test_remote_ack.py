@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import LinkState
-from station.alarms import TransitionKind
-from station.monitoring import PumpEndpoint
+from station.alarms import Priority, TransitionKind
+from station.monitoring import MonitoringService, PumpEndpoint
 from station.persistence import Records
 from station.persistence.unit import AckRequest
-from station.unit.acks import request_acknowledgement
+from station.unit.acks import AckRelay, request_acknowledgement
 from station.unit.feed import UnitFeed
 from station.unit.sqlite_changes import sqlite_changes
 from station.unit.station_agent import UnitStationAgent
@@ -32,6 +32,7 @@ from tests.monitoring.conftest import (  # noqa: F401 - fixtures used here
 )
 from tests.monitoring.world import seed_running_infusion, stored_alarms, stored_kinds
 from tests.support.simulator_process import SimulatorProcess
+from tests.unit.world import raise_alarm
 
 
 def utc_now() -> datetime:
@@ -122,3 +123,17 @@ def test_an_acknowledgement_at_the_overview_is_done_by_the_station_and_seen_ever
     finally:
         agent.stop()
     assert not agent.lost_chairs
+
+
+def test_a_request_waits_while_the_station_is_not_monitoring(
+        sessions: sessionmaker[Session]) -> None:  # noqa: F811
+    seeded = seed_running_infusion(sessions)
+    alarm_id = raise_alarm(sessions, "occlusion", "high", utc_now(), chair_id=seeded.chair_id)
+    service = MonitoringService([PumpEndpoint("C1", "/nonexistent/tty")], sessions)
+    request_acknowledgement(
+        sessions, TileAlarm(alarm_id, "C1", "occlusion", Priority.HIGH, "active", False,
+                            utc_now()),
+        who="charge.nurse", user_id=None, origin="overview@desk", utc_now=utc_now)
+    assert AckRelay(sessions, service, utc_now=utc_now).handle_pending(["C1"]) == 0
+    [request] = Records(sessions).select_all(sa.select(AckRequest))
+    assert (request.handled_at, request.outcome) == (None, "")

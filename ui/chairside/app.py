@@ -38,6 +38,8 @@ from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
 from station.services import StationServices
 from station.services.bundle import load_library
+from station.unit.leases import ChairInUseError
+from station.unit.membership import unit_member
 from ui.alarms.alarm_actions import AlarmActions
 from ui.alarms.alarm_sound import AlarmSound, raise_when_missing
 from ui.chairside.chair_panel import ChairPanel, ChairParts
@@ -186,11 +188,14 @@ def _run_window(station: Station, duration_s: float | None, size: tuple[int, int
 def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
                 settings: MonitorSettings) -> Iterator[MonitoringService]:
     monitoring = MonitoringService(endpoints, sessions, settings=settings)
-    monitoring.start()
-    try:
-        yield monitoring
-    finally:
-        monitoring.stop()
+    # The chairs' leases first (ChairInUseError if another live station of the unit has
+    # one), then the pumps; the leases are given back after the monitoring stops.
+    with unit_member(monitoring, sessions.kw["bind"]):
+        monitoring.start()
+        try:
+            yield monitoring
+        finally:
+            monitoring.stop()
 
 
 def training_database_url() -> str:
@@ -236,6 +241,9 @@ def run_station(db_url: str | None, ports: list[str], training: bool) -> int:
                 _run_window(station, None, None)
             finally:
                 station.close()
+    except ChairInUseError as exc:  # another live station of the unit monitors the chair
+        print(f"infusion-station run: {exc}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     return 0
