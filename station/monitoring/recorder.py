@@ -14,8 +14,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import PumpInfo, Sample
@@ -32,6 +33,7 @@ from station.persistence import (
     TelemetryWriter,
 )
 from station.persistence import alarms as stored
+from station.persistence.errors import storage_errors
 from station.persistence.events import InfusionEvent, InfusionEventKind
 from station.persistence.people import ActorKind
 
@@ -96,10 +98,12 @@ class MonitorRecorder:
         """Store one transition (the RAISED one creates the alarm row)."""
         if transition.kind is TransitionKind.RAISED:
             self._backlog.run(f"alarm {transition.condition} raised",
-                              lambda: self._store_raised(transition, context))
+                              lambda: self._store_raised(transition, context),
+                              lambda: self._raised_already(transition, context))
         else:
             self._backlog.run(f"alarm {transition.condition} {transition.kind}",
-                              lambda: self._store_step(transition))
+                              lambda: self._store_step(transition),
+                              lambda: self._step_already(transition))
 
     def _store_raised(self, transition: AlarmTransition, context: RecordContext) -> None:
         spec = CONDITIONS[transition.condition]
@@ -120,6 +124,27 @@ class MonitorRecorder:
             actor_user_id=user_id,
         )
         self._stored_ids[transition.alarm_id] = self._alarms.raise_alarm(alarm)
+
+    def _raised_already(self, transition: AlarmTransition, context: RecordContext) -> bool:
+        """The alarm row of this RAISED is stored (its commit's answer was lost)."""
+        found = self._looked_up_exists(sa.select(stored.Alarm.id).where(
+            stored.Alarm.code == transition.condition, stored.Alarm.raised_at == transition.at,
+            _same(stored.Alarm.pump_id, context.pump_id),
+            _same(stored.Alarm.chair_id, context.chair_id)))
+        if found is not None:
+            self._stored_ids[transition.alarm_id] = found
+        return found is not None
+
+    def _step_already(self, transition: AlarmTransition) -> bool:
+        return self._looked_up_exists(sa.select(stored.AlarmTransition.id).where(
+            stored.AlarmTransition.alarm_id == self._stored_ids[transition.alarm_id],
+            stored.AlarmTransition.kind == stored.AlarmTransitionKind(transition.kind.value),
+            stored.AlarmTransition.at == transition.at)) is not None
+
+    def _looked_up_exists(self, stmt: sa.Select[Any]) -> int | None:
+        with storage_errors("cannot check what is stored"), self._sessions() as session:
+            found = session.scalars(stmt.limit(1)).first()
+        return None if found is None else int(found)
 
     def _store_step(self, transition: AlarmTransition) -> None:
         kind, user_id = _actor(transition)
@@ -153,7 +178,12 @@ class MonitorRecorder:
             actor_user_id=None,
         )
         self._backlog.run(f"communication {'up' if online else 'down'} event",
-                          lambda: self._events.append(event))
+                          lambda: self._events.append(event),
+                          lambda: self._looked_up_exists(sa.select(InfusionEvent.id).where(
+                              InfusionEvent.kind == event.kind,
+                              InfusionEvent.occurred_at == occurred_at,
+                              InfusionEvent.pump_online == online,
+                              _same(InfusionEvent.pump_id, context.pump_id))) is not None)
 
     # -- pumps and telemetry ------------------------------------------------------------
 
@@ -214,6 +244,10 @@ class MonitorRecorder:
             return
         if self._telemetry.pending == 0:
             self._telemetry_refused = False
+
+
+def _same(column: sa.ColumnElement[int | None] | Any, value: int | None) -> Any:
+    return column.is_(None) if value is None else column == value
 
 
 def _actor(transition: AlarmTransition) -> tuple[ActorKind, int | None]:
