@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     trainer.add_argument("options", nargs=argparse.REMAINDER,
                          help="console and pump-sim options (trainer --help)")
     trainer.set_defaults(handler=_trainer)
+    overview = commands.add_parser(
+        "overview", help="the charge nurse's overview of every chair of the unit"
+    )
+    overview.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+    overview.add_argument("--duration", type=float, default=None, help="close after S seconds")
+    overview.set_defaults(handler=_overview)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -214,6 +220,12 @@ def _monitor(args: argparse.Namespace) -> int:
     from station.monitoring.command import run_monitor
 
     return run_monitor(args.ports, args.db, args.duration)
+
+
+def _overview(args: argparse.Namespace) -> int:
+    from ui.overview.app import run_overview
+
+    return run_overview(args.db, args.duration)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

@@ -121,7 +121,8 @@ _ROWS = (
                   "Restore the speaker or use another station; watch the screen."),
     ConditionSpec("storage_unavailable", _P.HIGH, False, _C.TECHNICAL, _S.STATION,
                   "The database refuses writes: alarms, events and telemetry are not "
-                  "being recorded (they are kept and retried).",
+                  "being recorded (they are kept and retried), and the unit overview "
+                  "cannot see this station.",
                   "Call technical support; record on paper until this alarm ends."),
 )
 

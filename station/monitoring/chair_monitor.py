@@ -273,6 +273,15 @@ class ChairMonitor:
         self.alarms.acknowledge(condition, who)
         return self._update(None)
 
+    def acknowledge_stored(self, stored_alarm_id: int, who: str) -> ChairUpdate:
+        """Acknowledge the open alarm stored as `alarms.id` (asked for away from the
+        chair); LookupError when it is no longer open here. Never a reset: a latched
+        pump alarm stays until someone resets it at the chair."""
+        for alarm in self.alarms.alarms():
+            if self._recorder.stored_alarm_id(alarm.alarm_id) == stored_alarm_id:
+                return self.acknowledge(alarm.condition, who)
+        raise LookupError(f"alarm {stored_alarm_id} is not open at {self.chair_id}")
+
     def reset(self, condition: str, who: str, cause: Cause | None = None) -> ChairUpdate:
         """Reset a latched alarm whose condition has ended (AlarmError while it persists)."""
         self.alarms.reset(condition, who, cause)

@@ -9,7 +9,8 @@ station's database, and prints every alarm transition as one JSON line on stdout
 A port may carry the chair's label, `C1=/dev/ttyUSB0` (the label of a `chairs` row
 links the stored alarms to it); otherwise chairs are `chair-1`, `chair-2`... in order.
 Runs for `duration_s`, or until SIGINT or SIGTERM. Exit status: 0 done, 2 bad
-arguments or no database.
+arguments, no database, or a chair that another live station monitors (each chair
+belongs to one station of the unit at a time: docs/unit.md).
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
             out.flush()
 
     sessions = make_sessionmaker(engine)
+    # The unit (station/unit) imports this package: a late import keeps the layers apart.
+    from station.unit.leases import ChairInUseError  # noqa: PLC0415
+    from station.unit.membership import unit_member  # noqa: PLC0415
     try:
         schedule = _stored_schedule(sessions)
     except DrugLibraryError as exc:
@@ -103,10 +107,14 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
     try:
         service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule)
         service.subscribe(print_transitions)
-        for endpoint in endpoints:
-            err.write(f"monitoring {endpoint.chair_id} on {endpoint.port_url}\n")
-        with _stopped_by_signals(stop), service:
-            stop.wait(duration_s)
+        with unit_member(service, engine):  # the chairs' leases, before any pump is polled
+            for endpoint in endpoints:
+                err.write(f"monitoring {endpoint.chair_id} on {endpoint.port_url}\n")
+            with _stopped_by_signals(stop), service:
+                stop.wait(duration_s)
+    except (ChairInUseError, StorageError) as exc:
+        err.write(f"infusion-station monitor: {exc}\n")
+        return 2
     finally:
         engine.dispose()
     return 0

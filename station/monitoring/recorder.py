@@ -14,8 +14,9 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import PumpInfo, Sample
@@ -34,6 +35,7 @@ from station.persistence import (
     TelemetryWriter,
 )
 from station.persistence import alarms as stored
+from station.persistence.errors import storage_errors
 from station.persistence.events import InfusionEvent, InfusionEventKind
 from station.persistence.people import ActorKind
 
@@ -96,16 +98,22 @@ class MonitorRecorder:
     def telemetry_pending(self) -> int:
         return self._telemetry.pending
 
+    def stored_alarm_id(self, alarm_id: str) -> int | None:
+        """The `alarms.id` of an engine alarm (None while its RAISED record waits)."""
+        return self._stored_ids.get(alarm_id)
+
     # -- alarms -------------------------------------------------------------------------
 
     def alarm_transition(self, transition: AlarmTransition, context: RecordContext) -> None:
         """Store one transition (the RAISED one creates the alarm row)."""
         if transition.kind is TransitionKind.RAISED:
             self._backlog.run(f"alarm {transition.condition} raised",
-                              lambda: self._store_raised(transition, context))
+                              lambda: self._store_raised(transition, context),
+                              lambda: self._raised_already(transition, context))
         else:
             self._backlog.run(f"alarm {transition.condition} {transition.kind}",
-                              lambda: self._store_step(transition))
+                              lambda: self._store_step(transition),
+                              lambda: self._step_already(transition))
 
     def open_alarms(self, chair_row: int | None, port_url: str,
                     now: Now) -> list[OpenAlarm] | None:
@@ -136,6 +144,27 @@ class MonitorRecorder:
             actor_user_id=user_id,
         )
         self._stored_ids[transition.alarm_id] = self._alarms.raise_alarm(alarm)
+
+    def _raised_already(self, transition: AlarmTransition, context: RecordContext) -> bool:
+        """The alarm row of this RAISED is stored (its commit's answer was lost)."""
+        found = self._looked_up_exists(sa.select(stored.Alarm.id).where(
+            stored.Alarm.code == transition.condition, stored.Alarm.raised_at == transition.at,
+            _same(stored.Alarm.pump_id, context.pump_id),
+            _same(stored.Alarm.chair_id, context.chair_id)))
+        if found is not None:
+            self._stored_ids[transition.alarm_id] = found
+        return found is not None
+
+    def _step_already(self, transition: AlarmTransition) -> bool:
+        return self._looked_up_exists(sa.select(stored.AlarmTransition.id).where(
+            stored.AlarmTransition.alarm_id == self._stored_ids[transition.alarm_id],
+            stored.AlarmTransition.kind == stored.AlarmTransitionKind(transition.kind.value),
+            stored.AlarmTransition.at == transition.at)) is not None
+
+    def _looked_up_exists(self, stmt: sa.Select[Any]) -> int | None:
+        with storage_errors("cannot check what is stored"), self._sessions() as session:
+            found = session.scalars(stmt.limit(1)).first()
+        return None if found is None else int(found)
 
     def _store_step(self, transition: AlarmTransition) -> None:
         kind, user_id = _actor(transition)
@@ -171,12 +200,19 @@ class MonitorRecorder:
             actor_kind=ActorKind.STATION,
             actor_user_id=None,
         )
-        self.pump_event(f"communication {'up' if online else 'down'} event", event)
+        self.pump_event(f"communication {'up' if online else 'down'} event", event,
+                        lambda: self._looked_up_exists(sa.select(InfusionEvent.id).where(
+                            InfusionEvent.kind == event.kind,
+                            InfusionEvent.occurred_at == occurred_at,
+                            InfusionEvent.pump_online == online,
+                            _same(InfusionEvent.pump_id, context.pump_id))) is not None)
 
-    def pump_event(self, what: str, event: InfusionEvent) -> None:
-        """Store one pump event, in order with the alarm transitions (kept if refused)."""
+    def pump_event(self, what: str, event: InfusionEvent,
+                   stored: Callable[[], bool] | None = None) -> None:
+        """Store one pump event, in order with the alarm transitions (kept if refused);
+        `stored`: whether it is in the database already (asked before a retry)."""
         event.reason_detail = _clip(event.reason_detail, _EVENT_DETAIL_MAX)
-        self._backlog.run(what, lambda: self._events.append(event))
+        self._backlog.run(what, lambda: self._events.append(event), stored)
 
     # -- pumps and telemetry ------------------------------------------------------------
 
@@ -258,6 +294,10 @@ class StoringSink:
     def take(self) -> tuple[AlarmTransition, ...]:
         taken, self.recent = tuple(self.recent), []
         return taken
+
+
+def _same(column: sa.ColumnElement[int | None] | Any, value: int | None) -> Any:
+    return column.is_(None) if value is None else column == value
 
 
 def _actor(transition: AlarmTransition) -> tuple[ActorKind, int | None]:

@@ -188,6 +188,13 @@ class MonitoringService:
         target = self._alarm_target(chair_id)
         return self._submit(chair_id, lambda: target().acknowledge(condition, who))
 
+    def acknowledge_stored(self, chair_id: str, stored_alarm_id: int,
+                           who: str) -> Future[ChairSnapshot]:
+        """Acknowledge by the stored `alarms.id` (a request from the unit's overview)."""
+        return self._submit(
+            chair_id, lambda: self._chairs[chair_id].acknowledge_stored(stored_alarm_id, who),
+            station=False)
+
     def reset(self, chair_id: str, condition: str, who: str,
               cause: Cause | None = None) -> Future[ChairSnapshot]:
         """Reset a latched alarm whose condition has ended; fails (AlarmError) otherwise."""

@@ -15,6 +15,7 @@ from station.persistence import (
     people,
     scheduling,
     telemetry,
+    unit,
 )
 from station.persistence.base import Base
 
@@ -30,6 +31,7 @@ MODEL_MODULES = (
     audit,
     telemetry,
     outbox,
+    unit,
 )
 CHAIN = audit_chain  # its session listener chains every new audit entry
 metadata = Base.metadata

@@ -51,6 +51,8 @@ from station.training import (
     claim_database,
     open_for,
 )
+from station.unit.leases import ChairInUseError
+from station.unit.membership import unit_member
 from ui.alarms.alarm_actions import AlarmActions
 from ui.alarms.alarm_sound import AlarmSound, raise_when_missing
 from ui.chairside.chair_panel import ChairPanel, ChairParts
@@ -59,6 +61,7 @@ from ui.chairside.main_window import MainWindow
 from ui.chairside.monitor_bridge import MonitorBridge
 from ui.chairside.monitored_alarms import MonitoredChairAlarms
 from ui.chairside.pump_refusals import PumpRefusals
+from ui.overview.app import add_overview_entry
 from ui.signin.idle_watch import DEFAULT_IDLE_LOCK_S
 from ui.signin.station_access import AccessSetup, StationAccess
 from ui.signin.training_users import (
@@ -146,6 +149,7 @@ def build_station(monitoring: MonitoringService, services: StationServices,
                                               refusals.report))
     gate = None if access is None else StationAccess(
         access, window, runner, [*(p.parts.alarms for p in panels), station_alarms])
+    add_overview_entry(window, sessions)  # the unit overview, on this station's database
     stop_bridge = monitoring.subscribe(bridge.receive)
 
     def unsubscribe() -> None:
@@ -246,11 +250,14 @@ def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session
 def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
                 services: StationServices) -> Iterator[MonitoringService]:
     monitoring = monitoring_for(endpoints, sessions, services, MonitorSettings())
-    monitoring.start()
-    try:
-        yield monitoring
-    finally:
-        monitoring.stop()
+    # The chairs' leases first (ChairInUseError if another live station of the unit has
+    # one), then the pumps; the leases are given back after the monitoring stops.
+    with unit_member(monitoring, sessions.kw["bind"]):
+        monitoring.start()
+        try:
+            yield monitoring
+        finally:
+            monitoring.stop()
 
 
 def training_database_url() -> str:
@@ -309,6 +316,9 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
                 _run_window(station, None, None)
             finally:
                 station.close()
+    except ChairInUseError as exc:  # another live station of the unit monitors the chair
+        print(f"infusion-station run: {exc}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     return 0
