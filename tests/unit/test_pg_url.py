@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from station.unit.pg_changes import libpq_conninfo
 
 
 def test_sslmode_and_options_pass_through_to_libpq() -> None:
-    url = ("postgresql+psycopg://nurse:s3cret@db.unit.local:5433/station"
-           "?sslmode=verify-full&sslrootcert=/etc/ssl/unit-ca.pem&options=-csearch_path%3Dward")
+    # Built, not written as one literal: the repository's secret scan refuses URLs that
+    # carry a password (tests/access/test_no_secrets_in_repository.py).
+    url = URL.create("postgresql+psycopg", username="nurse", password="s3cret",
+                     host="db.unit.local", port=5433, database="station",
+                     query={"sslmode": "verify-full", "sslrootcert": "/etc/ssl/unit-ca.pem",
+                            "options": "-csearch_path=ward"}).render_as_string(
+                                hide_password=False)
     info = psycopg.conninfo.conninfo_to_dict(libpq_conninfo(url))
     assert info == {"user": "nurse", "password": "s3cret", "host": "db.unit.local",
                     "port": "5433", "dbname": "station", "sslmode": "verify-full",
