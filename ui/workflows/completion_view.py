@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from station.domain.completion import Completion, CompletionRefusal, VolumeSummary
 from station.domain.refusals import Refused, say_minutes, say_number
 from station.persistence.scheduling import Appointment
 from station.services import StationServices
 from station.services.completion import InfusionTotals
-from ui.reports.export_action import RecordExport
+from ui.reports.export_action import VISIT_EXPORTS, RecordExport
 from ui.workflows import pump_commands
 from ui.workflows.pump_commands import PumpCommands
 from ui.workflows.service_runner import ServiceRunner
@@ -90,20 +90,35 @@ class CompletionView(TickingView):
                                              shortcut="Ctrl+D")
         self.discharge_button.clicked.connect(self.discharge)
         self.discharge_button.setVisible(False)
-        # Export the record once the infusion has ended (docs/records.md).
-        self._export = RecordExport(services, runner, infusion_id, folder=export_dir,
-                                    training=training, tz=tz, parent=self)
+        # Export the record once the infusion has ended (docs/records.md): the PDF, and the
+        # data forms other systems read.
+        self._exports = [RecordExport(services, runner, infusion_id, folder=export_dir,
+                                      training=training, tz=tz, kind=kind, parent=self)
+                         for kind in VISIT_EXPORTS]
+        self._export = self._exports[0]
         self.export_button = touch_button("Export record (PDF)", "Export the infusion record")
         self.export_button.clicked.connect(self._export.start)
+        self.export_data = QWidget()
+        self.export_data.setAccessibleName("Export the visit's data")
+        row = QHBoxLayout(self.export_data)
+        row.setContentsMargins(0, 0, 0, 0)
+        for export in self._exports[1:]:
+            button = touch_button(f"Export {export.kind.upper()}",
+                                  f"Export {VISIT_EXPORTS[export.kind][1]}")
+            button.clicked.connect(export.start)
+            row.addWidget(button)
         self.export_button.setVisible(False)
+        self.export_data.setVisible(False)
         self.summary = big_label(points=13, bold=False)
         self.summary.setAccessibleName("Visit summary")
         self._message = MessageLine()
-        self._export.exported.connect(lambda path: self._message.done(f"Record saved: {path}"))
-        self._export.failed.connect(self._message.problem)
+        for export in self._exports:
+            export.exported.connect(lambda path: self._message.done(f"Saved: {path}"))
+            export.failed.connect(self._message.problem)
         layout = QVBoxLayout(self)
         for widget in (self.volumes, self.shortfall, self.end_button, self.observation,
-                       self.discharge_button, self.export_button, self.summary, self._message):
+                       self.discharge_button, self.export_button, self.export_data,
+                       self.summary, self._message):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.reload_totals()
@@ -167,6 +182,7 @@ class CompletionView(TickingView):
         self.shortfall.setVisible(False)
         self.discharge_button.setVisible(True)
         self.export_button.setVisible(True)
+        self.export_data.setVisible(True)
         self._message.done("Infusion ended; pump stopped.")
         self.refresh()
         self._update_ticking()

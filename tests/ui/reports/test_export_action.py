@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -68,3 +69,31 @@ def test_a_folder_that_cannot_be_made_is_a_sentence(
     with qtbot.waitSignal(action.failed, timeout=30000) as failed:
         action.start()
     assert failed.args[0].startswith("Could not export the infusion record")
+
+
+@pytest.mark.parametrize("kind", ["csv", "fhir", "hl7"])
+def test_the_data_exports_write_what_the_command_line_writes(  # noqa: PLR0917
+        qtbot: QtBot, world: World, visit: BuiltVisit, runner: ServiceRunner, tmp_path: Path,
+        kind: str) -> None:
+    action = RecordExport(world.svc, runner, visit.infusion_id, folder=tmp_path, kind=kind)
+    with qtbot.waitSignal(action.exported, timeout=30000) as done:
+        action.start()
+    path = Path(done.args[0])
+    expected = tmp_path / "expected"
+    export_jobs.run_export(world.svc.context.sessions,
+                           export_jobs.ExportRequest(kind, expected, visit.infusion_id))
+    assert path.suffix in {".csv", ".json", ".hl7"}
+    written, wanted = path.read_text(encoding="utf-8"), expected.read_text(encoding="utf-8")
+    if kind == "fhir":  # the bundle's own id and timestamp differ from one export to the next
+        assert json.loads(written)["resourceType"] == "Bundle"
+        assert len(json.loads(written)["entry"]) == len(json.loads(wanted)["entry"])
+    elif kind == "hl7":
+        assert written.startswith("MSH|") and written.count("MSH|") == wanted.count("MSH|") > 0
+    else:
+        assert written == wanted and written.count("\n") > 1
+
+
+def test_an_unknown_export_kind_is_refused(world: World, visit: BuiltVisit,
+                                           runner: ServiceRunner) -> None:
+    with pytest.raises(ValueError, match="unknown visit export"):
+        RecordExport(world.svc, runner, visit.infusion_id, kind="docx")
