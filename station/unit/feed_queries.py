@@ -86,7 +86,9 @@ def read_facts(session: Session, chairs: list[ChairRow], now: datetime,
         sa.select(Appointment.id, Appointment.chair_id, Appointment.start_at,
                   Appointment.status, Patient.given_name, Patient.family_name)
         .join(Patient, Patient.id == Appointment.patient_id)
-        .where(Appointment.chair_id.in_(list(by_id)), Appointment.start_at >= day[0],
+        # From the day before too: a visit still under care past midnight is still here.
+        .where(Appointment.chair_id.in_(list(by_id)),
+               Appointment.start_at >= day[0] - timedelta(days=1),
                Appointment.start_at < day[1])
         .order_by(Appointment.start_at)).all()
     infusions = session.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -61,6 +62,16 @@ class ChairDay:
         return busy_until
 
 
+def _reaches_into(appt: Any, infusion: Any, day_start: datetime) -> bool:
+    """Booked today, or booked before and still running (or booked to end) after midnight."""
+    if appt.start_at >= day_start:
+        return True
+    if infusion is not None and infusion.started_at is not None:
+        return infusion.ended_at is None or infusion.ended_at > day_start
+    booked_end: datetime = appt.start_at + timedelta(minutes=appt.expected_duration_min)
+    return booked_end > day_start
+
+
 def read_timeline(session: Session, day: tuple[datetime, datetime]) -> tuple[ChairDay, ...]:
     """Every active chair's day, in label order."""
     chairs = session.execute(sa.select(Chair.id, Chair.label).where(Chair.active.is_(True))
@@ -70,13 +81,15 @@ def read_timeline(session: Session, day: tuple[datetime, datetime]) -> tuple[Cha
                   Appointment.expected_duration_min, Appointment.status,
                   Patient.given_name, Patient.family_name)
         .join(Patient, Patient.id == Appointment.patient_id)
-        .where(Appointment.start_at >= day[0], Appointment.start_at < day[1],
+        # From the day before too: a visit booked before midnight that reaches into today.
+        .where(Appointment.start_at >= day[0] - timedelta(days=1), Appointment.start_at < day[1],
                Appointment.chair_id.is_not(None))
         .order_by(Appointment.start_at)).all()
     infusions = {row.appointment_id: row for row in session.execute(
         sa.select(Infusion.id, Infusion.appointment_id, Infusion.started_at, Infusion.ended_at)
         .where(Infusion.appointment_id.in_([a.id for a in appointments]))
         .order_by(Infusion.id))}
+    appointments = [a for a in appointments if _reaches_into(a, infusions.get(a.id), day[0])]
     pauses: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
     for infusion_id, start, end in session.execute(
             sa.select(Pause.infusion_id, Pause.started_at, Pause.ended_at)

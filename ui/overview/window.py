@@ -13,6 +13,7 @@ import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.training import is_training
 from station.unit.acks import request_acknowledgement
 from station.unit.feed import UnitFeed
 from station.unit.shift import ShiftCounters
@@ -41,6 +43,8 @@ from ui.overview.chair_view import ChairView
 from ui.overview.db_worker import DbWorker
 from ui.overview.tile_grid import TileGrid
 from ui.overview.timeline_view import TimelineView
+from ui.reports.export_action import default_export_dir
+from ui.reports.export_jobs import ExportRequest, run_export
 
 TICK_MS = 250
 WORDS_REFRESH_S = 1.0
@@ -57,8 +61,9 @@ class OverviewWindow(QMainWindow):
     def __init__(self, feed: UnitFeed, sessions: sessionmaker[Session], *,
                  user: str = "charge nurse", user_id: int | None = None,
                  utc_now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 parent: QWidget | None = None) -> None:
+                 export_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._export_dir = export_dir or default_export_dir()
         self.setWindowTitle("Unit overview")
         self.feed = feed
         self._sessions = sessions
@@ -89,6 +94,10 @@ class OverviewWindow(QMainWindow):
         self.ack_button.setToolTip("Asks the chair's station to acknowledge the alarm; "
                                    "nothing is reset and nothing is sent to the pump.")
         self.ack_button.clicked.connect(self.acknowledge_selected)
+        self.shift_button = QPushButton("Shift report (PDF)")
+        self.shift_button.setAccessibleName("Export today's shift report")
+        self.shift_button.setMinimumHeight(44)
+        self.shift_button.clicked.connect(self.export_shift_report)
         self.chair_view = ChairView(sessions, self.worker)
         self._lay_out()
         self._signal = _FeedSignal()
@@ -106,6 +115,7 @@ class OverviewWindow(QMainWindow):
         bar.addWidget(self.counters)
         bar.addStretch(1)
         bar.addWidget(self.status)
+        bar.addWidget(self.shift_button)
         scroll = QScrollArea()
         scroll.setWidget(self.grid)
         scroll.setWidgetResizable(True)
@@ -201,6 +211,27 @@ class OverviewWindow(QMainWindow):
 
     def _open_chair(self, label: str) -> None:
         self.chair_view.show_chair(self.feed.facts(label))
+
+    def export_shift_report(self) -> None:
+        """Today's shift report (local midnight to now) as a PDF, written off the GUI
+        thread; the status line says where it went, or why it could not."""
+        end = self._utc_now()
+        local = end.astimezone()
+        start = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+        path = self._export_dir / f"shift-{local:%Y%m%d-%H%M}.pdf"
+        sessions, folder = self._sessions, self._export_dir
+
+        def job() -> str:
+            training = is_training(sessions)
+            target = path.with_name("TRAINING-" + path.name) if training else path
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                run_export(sessions, ExportRequest("shift", target, start=start, end=end,
+                                                   tz=local.tzinfo or UTC, training=training))
+            except OSError as exc:
+                raise ValueError(f"Could not write the shift report: {exc}") from None
+            return str(target)
+        self.worker.run(job, lambda saved: self.status.setText(f"Shift report saved: {saved}"))
 
     def _show_failure(self, message: str) -> None:
         self.status.setText(message)

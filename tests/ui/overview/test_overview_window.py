@@ -171,3 +171,21 @@ def test_todays_schedule_shows_each_chair_and_when_it_is_free(qtbot: QtBot,
 def test_the_command_line_has_an_overview() -> None:
     args = build_parser().parse_args(["overview", "--db", "sqlite:///x.sqlite"])
     assert (args.db, args.duration) == ("sqlite:///x.sqlite", None)
+
+
+def test_the_shift_report_is_exported_from_the_overview(
+        qtbot: QtBot, engine: Engine, tmp_path: Path) -> None:
+    sessions = make_sessionmaker(engine)
+    seed_unit(sessions, utc_now())
+    feed = UnitFeed(sessions, sqlite_changes(engine), utc_now=utc_now)
+    window = OverviewWindow(feed, sessions, export_dir=tmp_path / "exports")
+    qtbot.addWidget(window)
+    try:
+        window.shift_button.click()
+        qtbot.waitUntil(lambda: window.status.text().startswith("Shift report saved"),
+                        timeout=30_000)
+        [pdf] = (tmp_path / "exports").glob("shift-*.pdf")
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert str(pdf) in window.status.text()
+    finally:
+        window.close()
