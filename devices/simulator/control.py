@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.simulator.faults import PARAMETERS, FaultError, FaultKind, NumberParam
-from devices.simulator.fleet import Fleet
+from devices.simulator.fleet import Fleet, keypad_refusals
 from devices.simulator.run_control import RunControl
 from devices.simulator.scenario import ScenarioError, load_scenario_file, parse_text
 from devices.simulator.scenario_step import keypad_keys
@@ -99,8 +99,13 @@ def _as_step(request: dict[str, Any]) -> dict[str, Any]:
         return {"pump": pump, "inject": "pulled_cable",
                 "params": {"mode": request.get("mode", "silent")}}
     if op == "keypad":
-        return {"pump": pump, "keypad": request.get("keys")}
+        return {"pump": pump, "keypad": _keypad_request(request)}
     return {"pump": pump, "clear": "pulled_cable"}
+
+
+def _keypad_request(request: dict[str, Any]) -> object:
+    """The keys of a keypad request: "keys" (a list) or "command" (one, as text)."""
+    return request.get("keys") if "keys" in request else [request.get("command")]
 
 
 def _run_request(run: RunControl, op: str, request: dict[str, Any]) -> dict[str, Any]:
@@ -164,11 +169,8 @@ def _pump_request(
     elif op == "plug_cable":
         fleet.clear(pump, FaultKind.PULLED_CABLE)
     elif op == "keypad":
-        # "command": one command as text (the reliability tests' form), "keys": a list.
-        keys = request.get("keys") if "keys" in request else [request.get("command")]
-        replies = fleet.key_in(pump, keypad_keys(keys))
-        refused = [f"pump {n}: keypad {key} refused ({reply.to_text()})"
-                   for n, key, reply in replies if reply.error is not None]
+        replies = fleet.key_in(pump, keypad_keys(_keypad_request(request)))
+        refused = keypad_refusals(replies)
         if refused:
             return {"ok": False, "error": "; ".join(refused)}
         return {"ok": True, "replies": [reply.to_text() for _, _, reply in replies]}

@@ -102,12 +102,16 @@ class Fleet:
 
     def keypad(self, number: object, keys: Iterable[str]) -> list[str]:
         """Type commands at the pumps' keys; what each pump refused, in words."""
-        return [f"pump {number}: keypad {key} refused ({reply.to_text()})"
-                for number, key, reply in self.key_in(number, keys)
-                if reply.error is not None]
+        return keypad_refusals(self.key_in(number, keys))
 
     def status(self, number: object) -> list[dict[str, Any]]:
         return [describe(unit) for unit in self.select(number)]
+
+
+def keypad_refusals(replies: Iterable[tuple[int, str, Reply]]) -> list[str]:
+    """What the pumps refused of `Fleet.key_in`'s replies, in words."""
+    return [f"pump {number}: keypad {key} refused ({reply.to_text()})"
+            for number, key, reply in replies if reply.error is not None]
 
 
 def describe(unit: PumpUnit) -> dict[str, Any]:

@@ -51,3 +51,12 @@ def test_keypad_through_the_control_socket_while_the_cable_is_out(
 
 def _fleet(bench: PumpBench) -> Fleet:
     return Fleet([PumpUnit(1, bench.pump, np.random.default_rng(0))])
+
+
+def test_a_recorded_keypad_command_replays_as_its_keys() -> None:
+    from devices.simulator.control import _as_step
+
+    assert _as_step({"op": "keypad", "pump": 1, "command": "RUN"}) == {
+        "pump": 1, "keypad": ["RUN"]}
+    assert _as_step({"op": "keypad", "pump": 1, "keys": ["RAT 50 MH", "RUN"]}) == {
+        "pump": 1, "keypad": ["RAT 50 MH", "RUN"]}

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.training import is_training
 from station.unit.acks import request_acknowledgement
-from station.unit.feed import UnitFeed
+from station.unit.feed import UnitFeed, local_day
 from station.unit.shift import ShiftCounters
 from station.unit.tiles import ChairTile
 from ui.overview.alarm_model import UnitAlarmModel
@@ -217,7 +217,7 @@ class OverviewWindow(QMainWindow):
         thread; the status line says where it went, or why it could not."""
         end = self._utc_now()
         local = end.astimezone()
-        start = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+        start, _ = local_day(end)  # the shift counters' day too
         path = self._export_dir / f"shift-{local:%Y%m%d-%H%M}.pdf"
         sessions, folder = self._sessions, self._export_dir
 
