@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.persistence import StorageError
 from station.training import is_training
 from station.unit.acks import request_acknowledgement
 from station.unit.feed import UnitFeed, local_day
@@ -98,6 +99,8 @@ class OverviewWindow(QMainWindow):
         self.shift_button.setAccessibleName("Export today's shift report")
         self.shift_button.setMinimumHeight(44)
         self.shift_button.clicked.connect(self.export_shift_report)
+        self.export_status = QLabel()
+        self.export_status.setAccessibleName("Shift report export")
         self.chair_view = ChairView(sessions, self.worker)
         self._lay_out()
         self._signal = _FeedSignal()
@@ -116,6 +119,7 @@ class OverviewWindow(QMainWindow):
         bar.addStretch(1)
         bar.addWidget(self.status)
         bar.addWidget(self.shift_button)
+        bar.addWidget(self.export_status)
         scroll = QScrollArea()
         scroll.setWidget(self.grid)
         scroll.setWidgetResizable(True)
@@ -214,24 +218,30 @@ class OverviewWindow(QMainWindow):
 
     def export_shift_report(self) -> None:
         """Today's shift report (local midnight to now) as a PDF, written off the GUI
-        thread; the status line says where it went, or why it could not."""
+        thread; the line beside the button says where it went, or why it could not (the
+        status line is rewritten every tick, so it would not stay there)."""
         end = self._utc_now()
         local = end.astimezone()
         start, _ = local_day(end)  # the shift counters' day too
         path = self._export_dir / f"shift-{local:%Y%m%d-%H%M}.pdf"
         sessions, folder = self._sessions, self._export_dir
 
-        def job() -> str:
-            training = is_training(sessions)
-            target = path.with_name("TRAINING-" + path.name) if training else path
+        def job() -> tuple[str, str]:
             try:
+                training = is_training(sessions)
+                target = path.with_name("TRAINING-" + path.name) if training else path
                 folder.mkdir(parents=True, exist_ok=True)
                 run_export(sessions, ExportRequest("shift", target, start=start, end=end,
                                                    tz=local.tzinfo or UTC, training=training))
-            except OSError as exc:
-                raise ValueError(f"Could not write the shift report: {exc}") from None
-            return str(target)
-        self.worker.run(job, lambda saved: self.status.setText(f"Shift report saved: {saved}"))
+            except (OSError, StorageError, ValueError) as exc:
+                return "Shift report not written", f"Could not write the shift report: {exc}"
+            return f"Shift report saved: {target.name}", str(target)
+        self.worker.run(job, self._show_export)
+
+    def _show_export(self, said: tuple[str, str]) -> None:
+        # The words stay short so the bar never widens the window; the tooltip has the rest.
+        self.export_status.setText(said[0])
+        self.export_status.setToolTip(said[1])
 
     def _show_failure(self, message: str) -> None:
         self.status.setText(message)

@@ -182,10 +182,11 @@ def test_the_shift_report_is_exported_from_the_overview(
     qtbot.addWidget(window)
     try:
         window.shift_button.click()
-        qtbot.waitUntil(lambda: window.status.text().startswith("Shift report saved"),
+        qtbot.waitUntil(lambda: window.export_status.text().startswith("Shift report saved"),
                         timeout=30_000)
         [pdf] = (tmp_path / "exports").glob("shift-*.pdf")
         assert pdf.read_bytes().startswith(b"%PDF")
-        assert str(pdf) in window.status.text()
+        assert pdf.name in window.export_status.text()
+        assert window.export_status.toolTip() == str(pdf)
     finally:
         window.close()
