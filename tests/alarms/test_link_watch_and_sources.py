@@ -1,4 +1,4 @@
-"""Staged reminders, the lost-link watch, pump status letters and the condition table."""
+"""The lost-link watch, pump status letters and the condition table."""
 
 from __future__ import annotations
 
@@ -8,51 +8,6 @@ from station.alarms import CONDITIONS, ChairAlarms, ManualClock, MemorySink, Pri
 from station.alarms.conditions import with_overrides
 from station.alarms.link_watch import LinkWatch
 from station.alarms.pump_status import apply_pump_status, condition_for_status
-from station.alarms.timers import StagedTimer, pause_overrun_stages, titration_stages
-
-
-def test_pause_overrun_counts_down_then_goes_medium_then_high(
-    chair: ChairAlarms, clock: ManualClock
-) -> None:
-    timer = StagedTimer(chair, clock, pause_overrun_stages())
-    timer.start()
-    clock.advance(540)
-    timer.tick()
-    assert timer.remaining_s() == 60.0 and chair.alarms() == []
-    clock.advance(60)
-    timer.tick()
-    assert chair.sound_now() is Priority.MEDIUM
-    assert timer.remaining_s() == 600.0
-    clock.advance(600)
-    timer.tick()
-    assert chair.sound_now() is Priority.HIGH
-    assert len(chair.alarms()) == 1
-    timer.stop()
-    assert chair.alarms() == [] and not timer.running
-
-
-def test_per_drug_pause_thresholds(chair: ChairAlarms, clock: ManualClock) -> None:
-    timer = StagedTimer(chair, clock, pause_overrun_stages(300, 900))
-    timer.start()
-    clock.advance(300)
-    timer.tick()
-    assert chair.sound_now() is Priority.MEDIUM
-
-
-def test_titration_due_then_overdue_replaces_due(chair: ChairAlarms, clock: ManualClock) -> None:
-    timer = StagedTimer(chair, clock, titration_stages(1800, 300))
-    timer.start()
-    clock.advance(1800)
-    timer.tick()
-    assert [a.condition for a in chair.alarms()] == ["titration_step_due"]
-    clock.advance(300)
-    timer.tick()
-    assert [a.condition for a in chair.alarms()] == ["titration_step_overdue"]
-
-
-def test_stage_times_must_rise(chair: ChairAlarms, clock: ManualClock) -> None:
-    with pytest.raises(ValueError, match="rising"):
-        StagedTimer(chair, clock, list(reversed(pause_overrun_stages())))
 
 
 def test_lost_link_is_raised_within_ten_seconds_and_ends_on_reply(
