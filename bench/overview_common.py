@@ -1,5 +1,6 @@
 """Shared set-up for the overview benchmarks: a unit of 48 infusing chairs on PostgreSQL,
-a station process writing their telemetry at 1 Hz, and the overview window offscreen."""
+a station process writing their telemetry at 1 Hz (this module run as a script), and
+the overview window offscreen (`overview_on`), with the figures' caption (`caption`)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,36 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session, sessionmaker
-from storage_common import database_url, open_migrated
+from storage_common import database_url, machine, open_migrated
 
-from station.persistence import AlarmLog, Records, TelemetrySample, TelemetryWriter
+from station.persistence import (
+    AlarmLog,
+    Records,
+    TelemetrySample,
+    TelemetryWriter,
+    create_engine,
+    make_sessionmaker,
+)
 from station.persistence import alarms as stored
 from station.persistence.delivery import Infusion, InfusionStatus, Pump
 from station.persistence.orders import Order, VascularAccess
 from station.persistence.people import ActorKind, Patient, User
 from station.persistence.scheduling import Appointment, AppointmentStatus, Chair
 from station.persistence.unit import ChairAssignment
+from station.unit.feed import UnitFeed
 from station.unit.leases import LeaseBook
+from station.unit.sources import change_source
+from ui.overview.window import OverviewWindow
 
 CHAIRS = 48
 STATION = "bench-station"
@@ -68,6 +84,54 @@ def fresh_unit(name: str) -> tuple[str, dict[str, int]]:
     book.acquire(list(infusions))
     engine.dispose()
     return url, infusions
+
+
+@dataclass
+class Overview:
+    """The overview window offscreen at 1920x1080 and its feed, listening on the unit."""
+
+    window: OverviewWindow
+    feed: UnitFeed
+
+
+@contextmanager
+def overview_on(url: str, around_redraw: Callable[[Callable[[], None]], None],
+                before_window: Callable[[UnitFeed], None] | None = None) -> Iterator[Overview]:
+    """The overview on `url`'s unit, shown and its feed started; every redraw runs as
+    `around_redraw(redraw)` (to time it, or to note what it shows). `before_window`
+    gets the feed before the window subscribes to it. Closed in order afterwards."""
+    app = QApplication.instance() or QApplication([])
+    engine = create_engine(url)
+    sessions = make_sessionmaker(engine)
+    feed = UnitFeed(sessions, change_source(engine, url), utc_now=utc_now)
+    if before_window is not None:
+        before_window(feed)
+    window = OverviewWindow(feed, sessions)
+    original = window.redraw
+    window.redraw = lambda: around_redraw(original)  # type: ignore[method-assign]
+    window.resize(1920, 1080)
+    window.show()
+    feed.start()
+    try:
+        yield Overview(window, feed)
+    finally:
+        window.close()
+        feed.stop()
+        engine.dispose()
+        del app
+
+
+def run_loop(seconds: float) -> None:
+    """Let the GUI run (the feed's redraws, the window's timers) for `seconds`."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def caption() -> str:
+    """The machine and its load now: the benchmarks share the machine with others."""
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout
+    return f"machine: {machine()}; load: {uptime.strip()}"
 
 
 def start_writer(url: str, mode: str, seconds: float, *extra: str) -> subprocess.Popen[str]:

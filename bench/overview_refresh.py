@@ -12,25 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import time
+from collections.abc import Callable
 
 import numpy as np
-from overview_common import fresh_unit, start_writer, utc_now
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
-from storage_common import machine
+from overview_common import caption, fresh_unit, overview_on, run_loop, start_writer
 
-from station.persistence import create_engine, make_sessionmaker
 from station.unit.feed import UnitFeed
-from station.unit.sources import change_source
-from ui.overview.window import OverviewWindow
-
-
-def run_loop(seconds: float) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
 
 
 def main() -> None:
@@ -39,46 +27,36 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10.0)
     args = parser.parse_args()
     url, _ = fresh_unit("bench_overview_refresh")
-    app = QApplication.instance() or QApplication([])
-    engine = create_engine(url)
-    sessions = make_sessionmaker(engine)
-    feed = UnitFeed(sessions, change_source(engine, url), utc_now=utc_now)
     refresh_s: list[float] = []
-    feed.subscribe(lambda _labels: refresh_s.append(feed.health().last_refresh_s))
-    window = OverviewWindow(feed, sessions)
     redraw_s: list[float] = []
-    original = window.redraw
 
-    def timed_redraw() -> None:
+    def timed(redraw: Callable[[], None]) -> None:
         started = time.perf_counter()
-        original()
+        redraw()
         redraw_s.append(time.perf_counter() - started)
-    window.redraw = timed_redraw  # type: ignore[method-assign]
-    window.resize(1920, 1080)
-    window.show()
-    feed.start()
-    writer = start_writer(url, "telemetry", args.warmup + args.seconds + 5)
-    run_loop(args.warmup)
-    refresh_s.clear()
-    redraw_s.clear()
-    window.grid.paint_s.clear()
-    cpu0, wall0 = time.process_time(), time.monotonic()
-    run_loop(args.seconds)
-    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
-    timer_paints = list(window.grid.paint_s)
-    paints = []
-    for _ in range(20):
-        started = time.perf_counter()
-        window.grid.repaint()
-        paints.append(time.perf_counter() - started)
-    tiles = window.grid.tiles
-    window.close()
-    feed.stop()
+
+    def note_refreshes(feed: UnitFeed) -> None:
+        feed.subscribe(lambda _labels: refresh_s.append(feed.health().last_refresh_s))
+
+    with overview_on(url, timed, before_window=note_refreshes) as overview:
+        window = overview.window
+        writer = start_writer(url, "telemetry", args.warmup + args.seconds + 5)
+        run_loop(args.warmup)
+        refresh_s.clear()
+        redraw_s.clear()
+        window.grid.paint_s.clear()
+        cpu0, wall0 = time.process_time(), time.monotonic()
+        run_loop(args.seconds)
+        cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+        timer_paints = list(window.grid.paint_s)
+        paints = []
+        for _ in range(20):
+            started = time.perf_counter()
+            window.grid.repaint()
+            paints.append(time.perf_counter() - started)
+        tiles = window.grid.tiles
     writer.wait()
-    engine.dispose()
-    del app
-    uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout
-    print(f"machine: {machine()}; load: {uptime.strip()}")
+    print(caption())
     print(f"chairs shown: {len(tiles)}, infusing: "
           f"{sum(1 for t in tiles if t.facts.infusion_status == 'running')}")
     print(f"overview CPU: {100 * cpu / wall:.1f} % of one core over {wall:.0f} s wall")
