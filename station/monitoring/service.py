@@ -5,7 +5,8 @@ thread drains it and hands each event to the chair's `ChairMonitor` (constant wo
 event), runs the timers every tick, and carries out operator actions submitted from
 other threads. Nothing of a chair is touched by any other thread: the UI reads
 immutable snapshots and gets `ChairUpdate`s through subscriptions. The station's own
-alarms (`storage_unavailable`) are published the same way under the id `STATION`.
+alarms (`storage_unavailable`, `sound_device_missing`) are published the same way under
+the id `STATION`.
 `records_changed` (hand it to the services' `RecordChanges`) makes every chair reload
 its clinical schedule on the monitoring thread.
 """
@@ -170,6 +171,18 @@ class MonitoringService:
         if self._running and not self._reload_queued.is_set():
             self._reload_queued.set()
             self._queue.put(_Reload())
+
+    def sound_output(self, missing_reason: str | None) -> Future[ChairSnapshot]:
+        """The window's alarm sound cannot be made (`missing_reason`, in words) or works
+        again (None): the station's `sound_device_missing`, raised once per station and
+        stored. Thread-safe; a report made before `start` is taken up when it starts."""
+        def action() -> ChairUpdate:
+            return self._station.sound_output(missing_reason)
+        if self._thread.ident is None:  # not started: the queue waits for the thread
+            future: Future[ChairSnapshot] = Future()
+            self._queue.put(_Command(action, future))
+            return future
+        return self._submit(STATION, action)
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Call `subscriber` with every chair update, on the monitoring thread (so a UI

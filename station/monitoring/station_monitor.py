@@ -2,9 +2,12 @@
 
 `storage_unavailable` is a fact about this station's database, not about a chair: one
 alarm while the database refuses writes or lookups, stored (through the write backlog,
-in order) once the database takes writes again. Its snapshot has the id `STATION` and
-reaches subscribers like a chair's; acknowledge, audio pause and reset go through the
-`MonitoringService` with that id.
+in order) once the database takes writes again. `sound_device_missing` is a fact about
+its loudspeaker: the window reports what its audio output does (`sound_output`), and
+the alarm is raised and ended here, so its transitions are stored with who and when
+like any other. Their snapshot has the id `STATION` and reaches subscribers like a
+chair's; acknowledge, audio pause and reset go through the `MonitoringService` with
+that id.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
 
 STATION = "Station"
 STORAGE_UNAVAILABLE = "storage_unavailable"
+SOUND_DEVICE_MISSING = "sound_device_missing"
 _NO_RECORD = RecordContext()  # a station alarm hangs on no pump, infusion or chair
 
 
@@ -42,6 +46,12 @@ class StationMonitor:
                                          f"{recorder.telemetry_pending} samples waiting")
         if not self._sink.recent:
             return None
+        return self._update()
+
+    def sound_output(self, missing_reason: str | None) -> ChairUpdate:
+        """The station's alarm sound cannot be made (why, in words) or works (None)."""
+        self.alarms.set_condition(SOUND_DEVICE_MISSING, missing_reason is not None,
+                                  detail=missing_reason or "")
         return self._update()
 
     def tick(self) -> ChairUpdate | None:

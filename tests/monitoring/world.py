@@ -54,10 +54,14 @@ def stored_alarms(sessions: sessionmaker[Session], code: str | None = None) -> l
     return list(Records(sessions).select_all(stmt))
 
 
-def stored_kinds(sessions: sessionmaker[Session], alarm_id: int) -> list[str]:
+def stored_transitions(sessions: sessionmaker[Session], alarm_id: int) -> list[AlarmTransition]:
     stmt = (sa.select(AlarmTransition).where(AlarmTransition.alarm_id == alarm_id)
             .order_by(AlarmTransition.id))
-    return [t.kind.value for t in Records(sessions).select_all(stmt)]
+    return list(Records(sessions).select_all(stmt))
+
+
+def stored_kinds(sessions: sessionmaker[Session], alarm_id: int) -> list[str]:
+    return [t.kind.value for t in stored_transitions(sessions, alarm_id)]
 
 
 def pump_events(sessions: sessionmaker[Session], pump_id: int) -> list[InfusionEvent]:

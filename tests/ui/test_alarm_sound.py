@@ -1,19 +1,27 @@
-"""Alarm sound: this machine has no audio output, which must become a technical alarm."""
+"""Alarm sound: this machine has no audio output, which must become a technical alarm,
+raised and stored by the monitoring service (a real one, on a real SQLite file)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session, sessionmaker
 
-from station.alarms import Category, Priority
+from station.alarms import Priority
 from station.alarms.sound_patterns import PATTERNS
-from tests.ui.alarm_fixtures import Chair
-from ui.alarms.alarm_sound import SOUND_DEVICE_MISSING, SOUND_DIR, AlarmSound, raise_when_missing
+from station.monitoring import STATION, MonitoringService
+from station.persistence import create_engine, make_sessionmaker
+from station.persistence.alarms import Alarm as StoredAlarm
+from station.persistence.alarms import AlarmTransition as StoredTransition
+from station.persistence.people import ActorKind
+from station.persistence.schema import upgrade_engine
+from tests.monitoring.world import stored_alarms, stored_transitions
+from ui.alarms.alarm_sound import SOUND_DEVICE_MISSING, SOUND_DIR, AlarmSound, report_to
 from ui.alarms.sound_output import open_sound_output
 
 # QtMultimedia on a machine without sound: optional codec and PipeWire libraries absent,
@@ -24,22 +32,54 @@ NO_SOUND_MESSAGES = (r"^Couldn't (load|resolve) [\w.()\- ]+ (library|symbols)$",
                      r"selected audio device$")
 
 
+@pytest.fixture
+def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    engine = create_engine(f"sqlite:///{tmp_path / 'station.sqlite'}")
+    upgrade_engine(engine)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def monitoring(sessions: sessionmaker[Session]) -> Iterator[MonitoringService]:
+    """A station's monitoring service with no pump: its own alarms only."""
+    service = MonitoringService([], sessions)
+    yield service
+    service.stop()
+
+
+def stored_sound_alarms(sessions: sessionmaker[Session]
+                        ) -> list[tuple[StoredAlarm, list[StoredTransition]]]:
+    return [(alarm, stored_transitions(sessions, alarm.id))
+            for alarm in stored_alarms(sessions, SOUND_DEVICE_MISSING)]
+
+
 @pytest.mark.qt_log_ignore(*NO_SOUND_MESSAGES)
-def test_no_sound_device_on_this_machine_raises_the_technical_alarm(qtbot: QtBot) -> None:
+def test_no_sound_device_on_this_machine_is_a_stored_station_alarm(
+        qtbot: QtBot, sessions: sessionmaker[Session], monitoring: MonitoringService) -> None:
     # The real QtMultimedia path: here either the library does not load (no libpulse)
-    # or it loads and finds no audio output. Both must end in the same alarm.
-    chair = Chair("station")
+    # or it loads and finds no audio output. Both must end in the same alarm. It is
+    # reported before the service starts (as the window may): taken up at the start.
     sound = AlarmSound()
-    raise_when_missing(sound, chair.alarms)
+    report_to(sound, monitoring)
     with qtbot.waitSignal(sound.device_missing, timeout=5000) as missing:
         sound.start()
     reason = missing.args[0]
     assert "sound system cannot load" in reason or "no audio output" in reason
-    alarm = chair.alarms.alarm(SOUND_DEVICE_MISSING)
-    assert alarm is not None
-    assert alarm.priority is Priority.HIGH
-    assert alarm.spec.category is Category.TECHNICAL
-    assert chair.sink.transitions[-1].detail == reason
+    monitoring.start()
+    qtbot.waitUntil(lambda: bool(monitoring.station_snapshot().alarms), timeout=5000)
+    [view] = monitoring.station_snapshot().alarms
+    assert (view.condition, view.priority) == (SOUND_DEVICE_MISSING, Priority.HIGH)
+    [(alarm, [raised])] = stored_sound_alarms(sessions)  # stored before it was shown
+    assert (alarm.category.value, alarm.priority.value, alarm.latching) == (
+        "technical", "high", False)
+    assert (alarm.chair_id, alarm.pump_id, alarm.infusion_id) == (None, None, None)
+    assert (raised.kind.value, raised.actor_kind) == ("raised", ActorKind.STATION)
+    assert reason in alarm.cause  # "what happened" and why, on the alarm row
+    monitoring.acknowledge(STATION, SOUND_DEVICE_MISSING, "nurse.a").result(timeout=5)
+    [(_, transitions)] = stored_sound_alarms(sessions)
+    assert [t.kind.value for t in transitions] == ["raised", "acknowledged"]
+    assert "nurse.a" in transitions[-1].detail  # who, as the monitoring stores a name
     sound.play(Priority.HIGH)  # wanted, though it cannot be heard: kept for a restore
     assert sound.playing is Priority.HIGH and not sound.available
     sound.stop()
@@ -108,19 +148,23 @@ def test_an_effect_that_cannot_play_is_reported(qtbot: QtBot, speaker: FakeOutpu
     assert not sound.available
 
 
-def test_a_device_that_comes_back_ends_the_alarm(qtbot: QtBot) -> None:
+def test_a_device_that_comes_back_ends_the_stored_alarm(
+        qtbot: QtBot, sessions: sessionmaker[Session], monitoring: MonitoringService) -> None:
+    monitoring.start()
     output = FakeOutput([])
-    chair = Chair("station")
     sound = AlarmSound(output=output)
-    raise_when_missing(sound, chair.alarms)
+    report_to(sound, monitoring)
     sound.start()
-    assert chair.alarms.alarm(SOUND_DEVICE_MISSING) is not None
+    qtbot.waitUntil(lambda: bool(monitoring.station_snapshot().alarms), timeout=5000)
     output.devices = ["USB speaker"]
     with qtbot.waitSignal(sound.device_restored):
         assert output.on_change is not None
         output.on_change()
-    assert chair.alarms.alarm(SOUND_DEVICE_MISSING) is None
+    qtbot.waitUntil(lambda: not monitoring.station_snapshot().alarms, timeout=5000)
     assert sound.available
+    [(alarm, transitions)] = stored_sound_alarms(sessions)
+    assert [t.kind.value for t in transitions] == ["raised", "condition_ended"]
+    assert "no audio output device found" in alarm.cause
 
 
 def test_a_missing_wav_is_a_missing_sound(qtbot: QtBot, tmp_path: Path,

@@ -4,22 +4,25 @@ One WAV holds one burst of a priority (resources/sounds, generated from
 `station.alarms.sound_patterns`); a timer repeats it every `interburst_s` of that
 pattern while the priority should sound. When no sound can be made (QtMultimedia does
 not load, no audio output exists, a WAV is missing or cannot be played) the controller
-says so through `device_missing`, and `raise_when_missing` turns that into the
-`sound_device_missing` alarm of the condition table.
+says so through `device_missing`, and `report_to` hands that to the monitoring
+service, which raises (and later ends) the station's `sound_device_missing` alarm and
+stores its transitions like any other.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from station.alarms import ChairAlarms, Priority
+from station.alarms import Priority
 from station.alarms.sound_patterns import PATTERNS
+from station.monitoring.station_monitor import SOUND_DEVICE_MISSING
 from ui.alarms.sound_output import Playable, SoundOutput, open_sound_output
 
 SOUND_DIR = Path(__file__).resolve().parents[2] / "resources" / "sounds"
-SOUND_DEVICE_MISSING = "sound_device_missing"
+__all__ = ["SOUND_DEVICE_MISSING", "SOUND_DIR", "AlarmSound", "SoundOutputReport", "report_to"]
 
 
 class AlarmSound(QObject):
@@ -115,8 +118,14 @@ class AlarmSound(QObject):
         self.device_missing.emit(reason)
 
 
-def raise_when_missing(sound: AlarmSound, alarms: ChairAlarms) -> None:
-    """Raise (and end) the `sound_device_missing` technical alarm in `alarms`."""
-    sound.device_missing.connect(
-        lambda reason: alarms.raise_condition(SOUND_DEVICE_MISSING, detail=reason))
-    sound.device_restored.connect(lambda: alarms.clear_condition(SOUND_DEVICE_MISSING))
+class SoundOutputReport(Protocol):
+    """Who raises `sound_device_missing`: `MonitoringService.sound_output`."""
+
+    def sound_output(self, missing_reason: str | None) -> object: ...
+
+
+def report_to(sound: AlarmSound, station: SoundOutputReport) -> None:
+    """Tell `station` when no sound can be made (and why) and when it can again; the
+    alarm it raises comes back to the screen with the station's snapshot."""
+    sound.device_missing.connect(station.sound_output)
+    sound.device_restored.connect(lambda: station.sound_output(None))

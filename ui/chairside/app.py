@@ -54,7 +54,7 @@ from station.training import (
 from station.unit.leases import ChairInUseError
 from station.unit.membership import unit_member
 from ui.alarms.alarm_actions import AlarmActions
-from ui.alarms.alarm_sound import AlarmSound, raise_when_missing
+from ui.alarms.alarm_sound import AlarmSound, report_to
 from ui.chairside.chair_panel import ChairPanel, ChairParts
 from ui.chairside.demo_schedule import RUNNING_CHAIRS, DemoStart, seed_demo_day
 from ui.chairside.main_window import MainWindow
@@ -129,14 +129,15 @@ def build_station(monitoring: MonitoringService, services: StationServices,
         parts = ChairParts(chair_id, monitoring, services, sessions, runner, bridge, alarms,
                            AlarmActions(alarms, current_user), tz)
         panels.append(ChairPanel(parts))
-    # The monitoring's station-wide alarms (storage), plus the window's own (sound device).
+    # The monitoring's station-wide alarms: storage, and the sound device the window
+    # reports to it (so that both are stored with who and when).
     station_alarms = MonitoredChairAlarms(STATION, monitoring)
     station_alarms.apply(monitoring.station_snapshot())
     bridge.chair_updated.connect(
         lambda update: station_alarms.apply(update.snapshot)
         if update.snapshot.chair_id == STATION else None)
     if sound is not None:
-        raise_when_missing(sound, station_alarms)
+        report_to(sound, monitoring)
     station_actions = AlarmActions(station_alarms, current_user)
     station_alarms.on_refused = station_actions.refused.emit  # queued: a Qt signal
     window = MainWindow(panels, station_actions, training=training,

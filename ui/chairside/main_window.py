@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         self._cover_shown = False
         self._user_bar: QWidget | None = None
         self._hidden_workflows: list[QWidget] = []
-        self._station_alarms = station_actions.chair
         self._all_alarms: list[ChairAlarms] = [
             *(p.parts.alarms for p in self.panels), station_actions.chair]
         self.statusBar().setSizeGripEnabled(False)
@@ -236,8 +235,6 @@ class MainWindow(QMainWindow):
     # -- on the redraw clock --------------------------------------------------------------
 
     def _on_tick(self) -> None:
-        # The station's own alarms (no sound device): an audio pause must run out here.
-        self._station_alarms.tick()
         if self.sound is not None:
             self.sound.play(station_sound(self._all_alarms))
         if self.tabs is not None:

@@ -1,4 +1,4 @@
-"""One chair's alarms on the GUI thread: the monitoring service's, plus the window's own.
+"""One chair's alarms on the GUI thread, as the monitoring service holds and stores them.
 
 The monitoring thread owns the pump's alarm engine; the GUI only sees its snapshots.
 `MonitoredChairAlarms` is a `ChairAlarms` (so `AlarmBanner`, `AlarmActions`,
@@ -7,8 +7,10 @@ The monitoring thread owns the pump's alarm engine; the GUI only sees its snapsh
 - the monitored alarms of the latest `ChairSnapshot`, shown as read-only `Alarm`
   copies; acknowledge, audio pause and reset of those are sent to the service, which
   stores them; its answer comes back as the next snapshot, a refusal by `on_refused`;
-- the conditions the window raises itself: only the station's missing sound device
-  (the clinical schedule's alarms come from the monitoring service like any other).
+- an engine of its own underneath that nothing raises conditions in any more: the
+  clinical schedule's alarms and the station's missing sound device come from the
+  monitoring service like any other, so every transition is stored; an action on a
+  condition the snapshot does not hold is refused as the engine refuses it.
 """
 
 from __future__ import annotations

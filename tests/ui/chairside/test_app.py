@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from station.alarms import Priority
 from station.persistence.database import default_sqlite_path
+from tests.monitoring.world import stored_alarms, stored_kinds, stored_transitions
 from tests.ui.chairside.conftest import NO_SOUND_MESSAGES
 from ui.alarms.alarm_sound import AlarmSound
 from ui.chairside.app import no_sound, open_demo, run_demo, run_station, training_database_url
@@ -42,27 +43,39 @@ def test_run_station_says_what_is_wrong_with_the_database(
     assert capsys.readouterr().err.startswith("infusion-station run: ")
 
 
-def test_a_missing_sound_device_is_said_on_the_status_line_and_raised(qtbot: QtBot) -> None:
-    def mute() -> AlarmSound:
-        return AlarmSound(output="no audio output device found")
-
-    with open_demo(1, 10.0, 7, running=0, sound=mute) as demo:
+@pytest.mark.qt_log_ignore(*NO_SOUND_MESSAGES)
+def test_a_missing_sound_device_is_said_raised_stored_and_acknowledged(qtbot: QtBot) -> None:
+    # The real QtMultimedia: this machine has no audio output (or cannot load it).
+    with open_demo(1, 10.0, 7, running=0, sound=AlarmSound) as demo:
         window = demo.station.window
         window.show()
         window.start()
         status = window.statusBar().currentMessage()
         assert status.startswith("No sound device: alarms are shown on screen but cannot be "
-                                 "heard (no audio output device found)")
+                                 "heard (")
         rows = window.alarm_list.view.alarm_model
         qtbot.waitUntil(lambda: rows.rowCount() == 1, timeout=5000)
         row = rows.row_at(0)
         assert (row.chair_id, row.condition, row.priority) == (
             "Station", "sound_device_missing", Priority.HIGH)
+        # Shown from the monitoring's station snapshot, so stored before it was shown.
+        [alarm] = stored_alarms(demo.sessions, "sound_device_missing")
+        assert (alarm.category.value, alarm.chair_id, alarm.pump_id) == ("technical", None,
+                                                                         None)
+        assert "no audio output" in alarm.cause or "sound system cannot load" in alarm.cause
         # High-priority audio is never off for good: a short pause runs out on the clock.
         station = window.actions_by_chair["Station"].chair
-        station.pause_audio("nurse.a", duration_s=0.05)
-        assert station.sound_now() is None
+        station.pause_audio("nurse.a", duration_s=1.0)
+        qtbot.waitUntil(lambda: station.sound_now() is None, timeout=5000)
         qtbot.waitUntil(lambda: station.sound_now() is Priority.HIGH, timeout=5000)
+        nurse = str(demo.services.context.actor.user_id)
+        assert window.actions_by_chair["Station"].acknowledge("sound_device_missing")
+        qtbot.waitUntil(lambda: stored_kinds(demo.sessions, alarm.id)[-1] == "acknowledged",
+                        timeout=5000)
+        assert stored_kinds(demo.sessions, alarm.id) == [
+            "raised", "audio_paused", "audio_resumed", "acknowledged"]
+        [acknowledged] = stored_transitions(demo.sessions, alarm.id)[-1:]
+        assert acknowledged.actor_user_id == int(nurse)  # who, as a users.id
 
 
 def test_run_demo_says_why_it_could_not_start(
