@@ -5,8 +5,11 @@ the chair's pump, `tick` runs the timers. Constant work per event. For each samp
 telemetry (when an infusion runs on the pump), the line detectors and the pump's
 status conditions; for each pump alarm: the matching latched condition; for link
 changes: the lost-link alarm and a communication status change event per outage. The
-clinical schedule (pause, titration, checks, observation) is loaded from the stored
-record when the services report a write and every `binding_refresh_s`; `tick` times it.
+clinical schedule (pause, titration, checks, observation) and the infusion bound to
+the pump are read again from the stored record when a write concerns the chair
+(`concerns`, `rebind`), again `REREAD_RETRY_S` later while the database refuses the
+read (so a change heard then is not lost), and every `safety_reread_s` for the writes
+no notification names; `tick` times the schedule.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
 from station.detection import Sample as LineSample
 from station.monitoring.alarm_restore import Now
+from station.monitoring.changed import ChangedRecord
 from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.outage import OutageWatch
 from station.monitoring.program import InfusionProgram
@@ -44,6 +48,9 @@ log.addHandler(logging.NullHandler())
 
 AIR_IN_LINE = "air_in_line"
 LOW_BATTERY = "low_battery"
+# A re-read the database refused is tried again this much later (not at the safety
+# re-read): the change it was for must not wait a minute.
+REREAD_RETRY_S = 2.0
 
 
 class ChairMonitor:
@@ -61,7 +68,7 @@ class ChairMonitor:
                                   conditions=settings.conditions, policy=settings.alarm_policy)
         self._schedule_source = schedule
         self._schedule = ScheduleWatch(self.alarms)
-        self._next_schedule_load = clock.monotonic()
+        self._next_reread = clock.monotonic()
         self._watch = LinkWatch(self.alarms, clock, settings.link_watch_s)
         self._line = LineMonitor(self.alarms)
         self._program_watch = ProgramWatch(self.alarms, settings)
@@ -74,7 +81,6 @@ class ChairMonitor:
         self._held_alarms: list[PumpAlarm] = []  # seen while connecting, before the pump row
         self._chair_row_known = False
         self._alarms_restored = False
-        self._next_binding_check = clock.monotonic()
 
     @property
     def chair_id(self) -> str:
@@ -85,7 +91,7 @@ class ChairMonitor:
         not from when the service was built."""
         self._watch = LinkWatch(self.alarms, self._clock, self._settings.link_watch_s)
         self._restore_alarms()
-        self._load_schedule()
+        self._reread()
 
     def _restore_alarms(self) -> None:
         """Take up the alarms stored open before a restart (retried while unreadable)."""
@@ -201,62 +207,78 @@ class ChairMonitor:
         if self._link is not LinkState.CLOSED:
             self._watch.tick()
         rescheduled = False
-        if self._clock.monotonic() >= self._next_schedule_load:
-            rescheduled = self._load_schedule()
+        if self._clock.monotonic() >= self._next_reread:
+            rescheduled = self._reread()
         else:
             self._schedule.tick(self._clock.utc_now())
-        if self._clock.monotonic() >= self._next_binding_check:
-            self._check_binding()
         if not self._sink.recent and self.context == before and not rescheduled:
             return None
         return self._update(None)
 
+    def concerns(self, changed: ChangedRecord) -> bool:
+        """Whether a write to that row can change this chair's schedule or binding: its
+        chair row (appointments, assignments), its pump, or the infusion it is bound
+        to or whose schedule it runs (pauses, titration steps, pump events)."""
+        context = self.context
+        if changed.chair_row is not None and changed.chair_row == context.chair_id:
+            return True
+        if changed.pump_id is not None and changed.pump_id == context.pump_id:
+            return True
+        return changed.infusion_id is not None and changed.infusion_id in (
+            context.infusion_id, self._schedule.schedule.infusion_id)
+
     def rebind(self) -> ChairUpdate:
-        """Look up the pump's infusion now (the services just started or ended one)."""
-        self._check_binding()
-        self._load_schedule()
+        """Read the pump's infusion and the clinical schedule again now: a stored record
+        of this chair changed (the services started or ended an infusion, a pause ...)."""
+        self._reread()
         return self._update(None)
 
-    def reload_schedule(self) -> ChairUpdate:
-        """Read the clinical schedule again now: the services stored something."""
-        self._load_schedule()
-        return self._update(None)
+    def _reread(self) -> bool:
+        """The binding and the schedule; True when the schedule changed. Tried again
+        soon when the database refused either, else at the safety re-read."""
+        refused = self._check_binding()
+        loaded = self._load_schedule()
+        unread = refused or loaded is None
+        self._next_reread = self._clock.monotonic() + (
+            REREAD_RETRY_S if unread else self._settings.safety_reread_s)
+        return bool(loaded)
 
-    def _load_schedule(self) -> bool:
+    def _load_schedule(self) -> bool | None:
         """The schedule from the stored record (kept as it was while that cannot be
-        read); True when it changed."""
-        self._next_schedule_load = self._clock.monotonic() + self._settings.binding_refresh_s
+        read); True when it changed, None when the database refused the read."""
         source = self._schedule_source
         if source is None:
             return False
+        now = self._clock.utc_now()
         try:
             loaded = self._recorder.look_up(f"the schedule of chair {self.chair_id}",
                                             lambda: source(self.chair_id))
         except Exception:  # a record the rules cannot read must not stop the chair's tick
             log.exception("%s: cannot read the clinical schedule", self.chair_id)
-            loaded = None
-        if loaded is None:  # the database refuses, or the record is unreadable
-            self._schedule.tick(self._clock.utc_now())
-            return False
-        return self._schedule.apply(loaded, self._clock.utc_now())
+            self._schedule.tick(now)
+            return False  # not retried soon: the same record would fail the same way
+        if loaded is None:  # the database refuses
+            self._schedule.tick(now)
+            return None
+        return self._schedule.apply(loaded, now)
 
-    def _check_binding(self) -> None:
+    def _check_binding(self) -> bool:
         """Look up the infusion running on this pump (samples are stored under it) and
-        its program (what the samples are checked against)."""
-        self._next_binding_check = self._clock.monotonic() + self._settings.binding_refresh_s
+        its program (what the samples are checked against); True when refused."""
         if self.context.pump_id is None:
-            return
+            return False
         infusion_id = self._recorder.active_infusion(self.context.pump_id)
         if self._recorder.lookup_refused:
-            return  # unknown, not "no infusion": keep the binding, ask again later
+            return True  # unknown, not "no infusion": keep the binding, ask again soon
         self.context = replace(self.context, infusion_id=infusion_id)
         if infusion_id is None:
             self._program = None
             self._program_watch.unbound()
-            return
+            return False
         program = self._recorder.program(infusion_id)
         if program is not None or not self._recorder.lookup_refused:
             self._program = program
+        return self._recorder.lookup_refused
 
     def _find_chair_row(self) -> None:
         """The `chairs` row whose label is this chair's id, if the schedule has one."""

@@ -122,7 +122,8 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
 
 def _stored_schedule(sessions: sessionmaker[Session]) -> StoredSchedule:
     """The clinical schedule read from the records the stations' windows store (this
-    process writes none of them: it learns of changes every `binding_refresh_s`)."""
+    process writes none of them: it hears of them through the unit's change source,
+    `unit_member`)."""
     services = StationServices.build(
         sessions, clock=lambda: datetime.now(UTC), library=load_library(),
         # Reads only: the acting user is never stored by what the schedule calls.

@@ -23,8 +23,10 @@ DEFAULT_TICK_S = 0.25
 DEFAULT_LINK_WATCH_S = 8.0
 # At or below this charge the pump's `low_battery` condition is present.
 DEFAULT_LOW_BATTERY_PERCENT = 20
-# How often a chair without a running infusion looks one up for its pump.
-DEFAULT_BINDING_REFRESH_S = 10.0
+# How often a chair reads its schedule and binding with no notification: the safety
+# net for writes no notification names (vital signs and site checks, which have no
+# NOTIFY trigger; a SQLite file written by another process). docs/monitoring.md.
+DEFAULT_SAFETY_REREAD_S = 60.0
 # `volume_near_end` when what is left is under 10 % of the VTBI or 15 min at the rate.
 DEFAULT_NEAR_END_FRACTION = 0.10
 DEFAULT_NEAR_END_S = 15 * 60.0
@@ -59,7 +61,7 @@ class MonitorSettings:
     tick_s: float = DEFAULT_TICK_S
     link_watch_s: float = DEFAULT_LINK_WATCH_S
     low_battery_percent: int = DEFAULT_LOW_BATTERY_PERCENT
-    binding_refresh_s: float = DEFAULT_BINDING_REFRESH_S
+    safety_reread_s: float = DEFAULT_SAFETY_REREAD_S
     detection_time_scale: float = 1.0
     near_end_fraction: float = DEFAULT_NEAR_END_FRACTION
     near_end_s: float = DEFAULT_NEAR_END_S  # seconds of pump time at the current rate
@@ -68,8 +70,9 @@ class MonitorSettings:
     alarm_policy: AlarmPolicy = field(default_factory=AlarmPolicy)
 
     def __post_init__(self) -> None:
-        if self.tick_s <= 0 or self.detection_time_scale <= 0:
-            raise ValueError("tick_s and detection_time_scale must be positive")
+        if self.tick_s <= 0 or self.detection_time_scale <= 0 or self.safety_reread_s <= 0:
+            raise ValueError("tick_s, detection_time_scale and safety_reread_s must be "
+                             "positive")
         if not 0 <= self.near_end_fraction < 1 or self.near_end_s < 0:
             raise ValueError("near_end_fraction must be in [0, 1), near_end_s not negative")
         if self.rate_mismatch_samples < 1:

@@ -7,8 +7,10 @@ other threads. Nothing of a chair is touched by any other thread: the UI reads
 immutable snapshots and gets `ChairUpdate`s through subscriptions. The station's own
 alarms (`storage_unavailable`, `sound_device_missing`) are published the same way under
 the id `STATION`.
-`records_changed` (hand it to the services' `RecordChanges`) makes every chair reload
-its clinical schedule on the monitoring thread.
+`records_changed()` (hand it to the services' `RecordChanges`) makes every chair read
+its clinical schedule and binding again on the monitoring thread;
+`records_changed(ChangedRecord(...))` (the unit's change notifications, through
+`station/unit/record_follow.py`) only the chairs that record concerns.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from devices.driver import (
 )
 from station.alarms import Cause
 from station.monitoring.chair_monitor import ChairMonitor
+from station.monitoring.changed import ChangedRecord
 from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.recorder import MonitorRecorder
 from station.monitoring.schedule import ScheduleSource
@@ -50,7 +53,7 @@ class _Stop:
 
 
 class _Reload:
-    """The services stored something: every chair reads its clinical schedule again."""
+    """Records changed: the chairs they concern read their schedule again."""
 
 
 @dataclass
@@ -95,7 +98,9 @@ class MonitoringService:
         self._station = StationMonitor(self._recorder, self._clock, self.settings)
         self._queue: queue.SimpleQueue[DriverEvent | _Command | _Reload | _Stop] = (
             queue.SimpleQueue())
-        self._reload_queued = threading.Event()
+        self._changes_lock = threading.Lock()
+        self._changed: set[ChangedRecord] | None = set()  # None: every chair
+        self._reload_queued = False
         self._pollers = [PumpPoller(e.chair_id, open_port(e.port_url), self._queue.put,
                                     config=self.settings.driver, clock=self._clock)
                          for e in endpoints]
@@ -165,12 +170,21 @@ class MonitoringService:
         """The station-wide alarms (`storage_unavailable`), as of their last change."""
         return self.snapshot(STATION)
 
-    def records_changed(self) -> None:
-        """Thread-safe and quick: the services committed a write, so the chairs' clinical
-        schedules are read again on the monitoring thread (one reload per burst)."""
-        if self._running and not self._reload_queued.is_set():
-            self._reload_queued.set()
-            self._queue.put(_Reload())
+    def records_changed(self, changed: ChangedRecord | None = None) -> None:
+        """Thread-safe and quick: a write was committed, so the chairs it concerns
+        (`changed`; None: every chair) read their clinical schedule and binding again
+        on the monitoring thread, once per burst of changes."""
+        if not self._running:
+            return
+        with self._changes_lock:
+            if changed is None or self._changed is None:
+                self._changed = None
+            else:
+                self._changed.add(changed)
+            if self._reload_queued:
+                return
+            self._reload_queued = True
+        self._queue.put(_Reload())
 
     def sound_output(self, missing_reason: str | None) -> Future[ChairSnapshot]:
         """The window's alarm sound cannot be made (`missing_reason`, in words) or works
@@ -287,9 +301,11 @@ class MonitoringService:
         if isinstance(item, _Command):
             self._run_command(item)
         elif isinstance(item, _Reload):
-            self._reload_queued.clear()  # a write from now on queues another reload
+            with self._changes_lock:  # a write from now on queues another reload
+                changed, self._changed, self._reload_queued = self._changed, set(), False
             for chair in self._chairs.values():
-                self._guarded(chair.chair_id, "reloading the schedule", chair.reload_schedule)
+                if changed is None or any(chair.concerns(c) for c in changed):
+                    self._guarded(chair.chair_id, "reading the schedule", chair.rebind)
         else:
             event = item
             chair = self._chairs[event.pump_id]

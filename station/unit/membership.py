@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from station.monitoring.service import MonitoringService
 from station.persistence import make_sessionmaker
+from station.unit.record_follow import follow_record_changes
 from station.unit.sources import change_source
 from station.unit.station_agent import HEARTBEAT_S, UnitStationAgent
 
@@ -32,13 +33,19 @@ def _utc_now() -> datetime:
 def unit_member(service: MonitoringService, engine: Engine, *, station: str | None = None,
                 heartbeat_s: float = HEARTBEAT_S) -> Iterator[UnitStationAgent]:
     """Take the service's chairs (ChairInUseError if another live station holds one)
-    before the block, give them back after it."""
+    before the block, give them back after it. Meanwhile the service hears of the
+    writes other stations make to its chairs' records (`follow_record_changes`)."""
     url = engine.url.render_as_string(hide_password=False)
+    source = change_source(engine, url)
     agent = UnitStationAgent(service, service.chair_ids, make_sessionmaker(engine),
-                             change_source(engine, url), station=station or station_name(),
+                             source, station=station or station_name(),
                              utc_now=_utc_now, heartbeat_s=heartbeat_s)
-    agent.start()
+    unfollow = follow_record_changes(service, source)
     try:
-        yield agent
+        agent.start()
+        try:
+            yield agent
+        finally:
+            agent.stop()
     finally:
-        agent.stop()
+        unfollow()
