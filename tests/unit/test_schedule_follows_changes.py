@@ -18,28 +18,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from station.alarms.clock import WallClock
 from station.domain.pauses import PauseReason, ResumeRate
-from station.monitoring import (
-    ChairSnapshot,
-    ChairUpdate,
-    MonitoringService,
-    MonitorSettings,
-    PumpEndpoint,
-    StoredSchedule,
-)
+from station.monitoring import ChairSnapshot, ChairUpdate, MonitoringService
 from station.monitoring.changed import ChangedRecord
-from station.persistence import create_engine, make_sessionmaker
+from station.persistence import create_engine
 from station.persistence.schema import upgrade_engine
-from station.services import Actor, StationServices, load_library
 from station.unit import change_keys as keys
 from station.unit.change_keys import ChangeKey
 from station.unit.membership import unit_member
 from station.unit.record_follow import changed_record
-from station.unit.sources import change_source
-from tests.services.world import World, accepted, seed_world, start_running
+from tests.services.world import accepted
+from tests.unit.followed_chair import HOUR_S, followed_chair
 
-HOUR_S = 3600.0
 HEARD_WITHIN_S = 20.0  # generous for a loaded machine; the timer would take an hour
 
 
@@ -78,18 +68,8 @@ def test_a_pause_recorded_at_another_station_reaches_the_schedule_watch(
         engines: tuple[Engine, Engine], db_url: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     engine_a, engine_b = engines
-    library = load_library()
-    other: World = seed_world(make_sessionmaker(engine_b), library)  # station B
-    change_source(engine_b, db_url)  # B is a member of the unit too (its writes notify)
-    infusion_id = start_running(other)
-    reader = StationServices.build(make_sessionmaker(engine_a), clock=other.clock,
-                                   library=library, actor=Actor(0, "station monitor"),
-                                   clinic_tz=other.svc.context.clinic_tz)
-    # No pump is needed for the schedule: the port has none (a lost link, nothing more).
-    service = MonitoringService([PumpEndpoint("C1", str(tmp_path / "no-pump"))],
-                                make_sessionmaker(engine_a),
-                                settings=MonitorSettings(safety_reread_s=HOUR_S),
-                                clock=WallClock(other.clock), schedule=StoredSchedule(reader))
+    followed = followed_chair(engine_a, engine_b, db_url, str(tmp_path / "no-pump"))
+    other, infusion_id, service = followed.other, followed.infusion_id, followed.service
     monkeypatch.setenv("INFUSION_STATION_NAME", "station-a")
     updates = Updates(service)
     with unit_member(service, engine_a, heartbeat_s=HOUR_S), service:
