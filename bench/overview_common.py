@@ -1,39 +1,27 @@
 """Shared set-up for the overview benchmarks: a unit of 48 infusing chairs on PostgreSQL,
-a station process writing their telemetry at 1 Hz (this module run as a script), and
-the overview window offscreen (`overview_on`), with the figures' caption (`caption`)."""
+the station process writing to it (`start_writer`: `overview_station.py`), and the
+overview window offscreen (`overview_on`), with the figures' caption (`caption`)."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
+from overview_station import STATION, utc_now
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
-from sqlalchemy.orm import Session, sessionmaker
 from storage_common import database_url, machine, open_migrated
 
-from station.persistence import (
-    AlarmLog,
-    Records,
-    TelemetrySample,
-    TelemetryWriter,
-    create_engine,
-    make_sessionmaker,
-)
-from station.persistence import alarms as stored
+from station.persistence import Records, create_engine, make_sessionmaker
 from station.persistence.delivery import Infusion, InfusionStatus, Pump
 from station.persistence.orders import Order, VascularAccess
-from station.persistence.people import ActorKind, Patient, User
+from station.persistence.people import Patient, User
 from station.persistence.scheduling import Appointment, AppointmentStatus, Chair
 from station.persistence.unit import ChairAssignment
 from station.unit.feed import UnitFeed
@@ -42,12 +30,7 @@ from station.unit.sources import change_source
 from ui.overview.window import OverviewWindow
 
 CHAIRS = 48
-STATION = "bench-station"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def fresh_unit(name: str) -> tuple[str, dict[str, int]]:
@@ -135,72 +118,9 @@ def caption() -> str:
 
 
 def start_writer(url: str, mode: str, seconds: float, *extra: str) -> subprocess.Popen[str]:
-    """This module as a station process (`--writer`), for `seconds`."""
+    """`overview_station.py` as a station process in `mode`, for `seconds`."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, str(Path(__file__)), mode, url, str(seconds), *extra],
+        [sys.executable, str(Path(__file__).with_name("overview_station.py")), mode, url,
+         str(seconds), *extra],
         stdout=subprocess.PIPE, text=True, env=env)
-
-
-def _telemetry(sessions: sessionmaker[Session], seconds: float) -> None:
-    """Every chair's sample each second, stored at most 1 s behind; a heartbeat every 5 s."""
-    infusion_ids = [i.id for i in Records(sessions).select_all(
-        sa.select(Infusion))]
-    writer = TelemetryWriter(sessions)
-    book = LeaseBook(sessions, STATION, utc_now=utc_now)
-    end = time.monotonic() + seconds
-    tick = time.monotonic()
-    volume = 0.0
-    beats = 0
-    while time.monotonic() < end:
-        volume += 100 / 3600
-        now = utc_now()
-        for infusion_id in infusion_ids:
-            writer.add(TelemetrySample(infusion_id, now, 100.0 + (infusion_id % 7), volume,
-                                       20.0))
-        writer.flush_if_due()
-        beats += 1
-        if beats % 5 == 0:
-            book.heartbeat()
-        tick += 1.0
-        time.sleep(max(0.0, tick - time.monotonic()))
-    writer.close()
-
-
-def _alarms(sessions: sessionmaker[Session], seconds: float, every_s: float) -> None:
-    """An alarm on the next chair every `every_s`; prints its id and the time before the
-    write began."""
-    chairs = list(Records(sessions).select_all(sa.select(Chair)))
-    log = AlarmLog(sessions)
-    end = time.monotonic() + seconds
-    n = 0
-    while time.monotonic() < end:
-        chair = chairs[n % len(chairs)]
-        t0 = time.time()
-        alarm_id = log.raise_alarm(stored.Alarm(
-            code="occlusion", priority=stored.AlarmPriority.HIGH,
-            category=stored.AlarmCategory.PHYSIOLOGICAL, latching=False, raised_at=utc_now(),
-            cause="bench", infusion_id=None, pump_id=None, chair_id=chair.id,
-            actor_kind=ActorKind.STATION, actor_user_id=None))
-        print(json.dumps({"alarm_id": alarm_id, "chair": chair.label, "t0": t0}), flush=True)
-        n += 1
-        time.sleep(every_s)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("telemetry", "alarms"))
-    parser.add_argument("url")
-    parser.add_argument("seconds", type=float)
-    parser.add_argument("every", type=float, nargs="?", default=1.0)
-    args = parser.parse_args()
-    engine, sessions = open_migrated(args.url)
-    if args.mode == "telemetry":
-        _telemetry(sessions, args.seconds)
-    else:
-        _alarms(sessions, args.seconds, args.every)
-    engine.dispose()
-
-
-if __name__ == "__main__":
-    main()
