@@ -7,6 +7,8 @@ status conditions; for each pump alarm: the matching latched condition; for link
 changes: the lost-link alarm and a communication status change event per outage. The
 clinical schedule (pause, titration, checks, observation) is loaded from the stored
 record when the services report a write and every `binding_refresh_s`; `tick` times it.
+A chair taken over by another station (`taken_over`) is still watched and alarmed
+here, but nothing of it is stored any more but its `chair_taken_over` alarm.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from devices.driver import (
     Sample,
 )
 from devices.protocol import AlarmCode
-from station.alarms import AlarmClock, Cause, ChairAlarms
+from station.alarms import AlarmClock, AlarmTransition, Cause, ChairAlarms
 from station.alarms.link_watch import LINK_LOST, LinkWatch
 from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
@@ -44,6 +46,7 @@ log.addHandler(logging.NullHandler())
 
 AIR_IN_LINE = "air_in_line"
 LOW_BATTERY = "low_battery"
+CHAIR_TAKEN_OVER = "chair_taken_over"
 
 
 class ChairMonitor:
@@ -56,7 +59,8 @@ class ChairMonitor:
         self._recorder = recorder
         self._clock = clock
         self._settings = settings
-        self._sink = StoringSink(recorder, lambda: self.context)
+        self.owner = True  # this station holds the chair's lease: it records the chair
+        self._sink = StoringSink(recorder, lambda: self.context, self._stores)
         self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock,
                                   conditions=settings.conditions, policy=settings.alarm_policy)
         self._schedule_source = schedule
@@ -85,7 +89,21 @@ class ChairMonitor:
         not from when the service was built."""
         self._watch = LinkWatch(self.alarms, self._clock, self._settings.link_watch_s)
         self._restore_alarms()
+        # Monitoring starts with the chair's lease: a takeover alarm of an earlier run ends.
+        self.alarms.set_condition(CHAIR_TAKEN_OVER, False)
         self._load_schedule()
+
+    def taken_over(self, detail: str) -> ChairUpdate:
+        """Another station holds the chair now: its records are that station's. The
+        takeover alarm is stored on the chair (no pump, no infusion); nothing else is."""
+        if self.owner:
+            self.owner = False
+            self.context = RecordContext(chair_id=self.context.chair_id)
+        self.alarms.set_condition(CHAIR_TAKEN_OVER, True, detail=detail)
+        return self._update(None)
+
+    def _stores(self, transition: AlarmTransition) -> bool:
+        return self.owner or transition.condition == CHAIR_TAKEN_OVER
 
     def _restore_alarms(self) -> None:
         """Take up the alarms stored open before a restart (retried while unreadable)."""
@@ -119,7 +137,7 @@ class ChairMonitor:
     def _on_sample(self, sample: Sample) -> None:
         self._latest = sample
         self._watch.heard()
-        if self._link is LinkState.UP:
+        if self._link is LinkState.UP and self.owner:  # its events are the owner's
             self._outage.sample(sample, self.context)
         if self.context.infusion_id is not None:
             self._recorder.sample(self.context.infusion_id, sample)
@@ -151,6 +169,9 @@ class ChairMonitor:
 
     def _on_identified(self, event: PumpIdentified) -> None:
         self._info = event.info
+        if not self.owner:
+            self._release_held_alarms()
+            return
         pump_id = self._recorder.register_pump(event.info, self.endpoint.port_url)
         if pump_id is not None:
             self.context = replace(self.context, pump_id=pump_id)
@@ -166,16 +187,18 @@ class ChairMonitor:
                 last = self._latest.at.utc if self._latest is not None else event.at.utc
                 self._lost_since = last
                 self._outage.lost(self._latest, event.at.utc, self.context)
-                self._recorder.communication_changed(
-                    self.context, online=False, occurred_at=last,
-                    detail=f"link {old} -> lost: {event.reason}")
+                if self.owner:
+                    self._recorder.communication_changed(
+                        self.context, online=False, occurred_at=last,
+                        detail=f"link {old} -> lost: {event.reason}")
         elif event.new is LinkState.UP:
             self._watch.heard()
             if self._lost_since is not None:
                 gap_s = (event.at.utc - self._lost_since).total_seconds()
-                self._recorder.communication_changed(
-                    self.context, online=True, occurred_at=event.at.utc,
-                    detail=f"link up again after {gap_s:.1f} s without data")
+                if self.owner:
+                    self._recorder.communication_changed(
+                        self.context, online=True, occurred_at=event.at.utc,
+                        detail=f"link up again after {gap_s:.1f} s without data")
                 self._lost_since = None
 
     def _release_held_alarms(self) -> None:
@@ -244,7 +267,7 @@ class ChairMonitor:
         """Look up the infusion running on this pump (samples are stored under it) and
         its program (what the samples are checked against)."""
         self._next_binding_check = self._clock.monotonic() + self._settings.binding_refresh_s
-        if self.context.pump_id is None:
+        if self.context.pump_id is None or not self.owner:
             return
         infusion_id = self._recorder.active_infusion(self.context.pump_id)
         if self._recorder.lookup_refused:

@@ -195,6 +195,11 @@ class MonitoringService:
             chair_id, lambda: self._chairs[chair_id].acknowledge_stored(stored_alarm_id, who),
             station=False)
 
+    def chair_taken_over(self, chair_id: str, detail: str) -> Future[ChairSnapshot]:
+        """Another station took the chair's lease: alarm here, stop recording it."""
+        return self._submit(chair_id, lambda: self._chairs[chair_id].taken_over(detail),
+                            station=False)
+
     def reset(self, chair_id: str, condition: str, who: str,
               cause: Cause | None = None) -> Future[ChairSnapshot]:
         """Reset a latched alarm whose condition has ended; fails (AlarmError) otherwise."""
