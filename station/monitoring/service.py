@@ -36,7 +36,7 @@ from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.recorder import MonitorRecorder
 from station.monitoring.schedule import ScheduleSource
 from station.monitoring.snapshot import ChairSnapshot, ChairUpdate, Subscriber
-from station.monitoring.station_monitor import STATION, StationMonitor
+from station.monitoring.station_monitor import STATION, StationMonitor, StorageState
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -163,6 +163,11 @@ class MonitoringService:
     def station_snapshot(self) -> ChairSnapshot:
         """The station-wide alarms (`storage_unavailable`), as of their last change."""
         return self.snapshot(STATION)
+
+    def storage_state(self) -> StorageState:
+        """Since when the station's records have been waiting for the database, if they
+        are (thread-safe: as of the last event or tick)."""
+        return self._station.storage
 
     def records_changed(self) -> None:
         """Thread-safe and quick: the services committed a write, so the chairs' clinical
