@@ -124,6 +124,12 @@ _ROWS = (
                   "being recorded (they are kept and retried), and the unit overview "
                   "cannot see this station.",
                   "Call technical support; record on paper until this alarm ends."),
+    ConditionSpec("chair_taken_over", _P.HIGH, False, _C.TECHNICAL, _S.STATION,
+                  "Another station took this chair over while this one was silent: this "
+                  "station no longer records the chair's telemetry or alarms, and the unit "
+                  "overview shows the other station's.",
+                  "Check which station the pump is connected to; monitor the chair there "
+                  "and stop it here."),
 )
 
 CONDITIONS: dict[str, ConditionSpec] = {row.name: row for row in _ROWS}

@@ -25,7 +25,7 @@ from station.monitoring.schedule import (
 from station.monitoring.schedule_source import StoredSchedule
 from station.monitoring.service import Health, MonitoringService
 from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate, Subscriber
-from station.monitoring.station_monitor import STATION, StationMonitor
+from station.monitoring.station_monitor import STATION, StationMonitor, StorageState
 
 __all__ = [
     "LOST_LINK_BUDGET_S",
@@ -46,6 +46,7 @@ __all__ = [
     "ScheduleSource",
     "ScheduleWatch",
     "StationMonitor",
+    "StorageState",
     "StoredSchedule",
     "Subscriber",
     "driver_lost_link_s",

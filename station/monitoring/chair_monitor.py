@@ -10,6 +10,8 @@ the pump are read again from the stored record when a write concerns the chair
 (`concerns`, `rebind`), again `REREAD_RETRY_S` later while the database refuses the
 read (so a change heard then is not lost), and every `safety_reread_s` for the writes
 no notification names; `tick` times the schedule.
+A chair taken over by another station (`taken_over`) is still watched and alarmed
+here, but nothing of it is stored any more but its `chair_taken_over` alarm.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from devices.driver import (
     Sample,
 )
 from devices.protocol import AlarmCode
-from station.alarms import AlarmClock, Cause, ChairAlarms
+from station.alarms import AlarmClock, AlarmTransition, Cause, ChairAlarms
 from station.alarms.link_watch import LINK_LOST, LinkWatch
 from station.alarms.pump_status import apply_pump_status
 from station.detection import LineMonitor
@@ -51,6 +53,7 @@ LOW_BATTERY = "low_battery"
 # A re-read the database refused is tried again this much later (not at the safety
 # re-read): the change it was for must not wait a minute.
 REREAD_RETRY_S = 2.0
+CHAIR_TAKEN_OVER = "chair_taken_over"
 
 
 class ChairMonitor:
@@ -63,7 +66,8 @@ class ChairMonitor:
         self._recorder = recorder
         self._clock = clock
         self._settings = settings
-        self._sink = StoringSink(recorder, lambda: self.context)
+        self.owner = True  # this station holds the chair's lease: it records the chair
+        self._sink = StoringSink(recorder, lambda: self.context, self._stores)
         self.alarms = ChairAlarms(endpoint.chair_id, self._sink, clock,
                                   conditions=settings.conditions, policy=settings.alarm_policy)
         self._schedule_source = schedule
@@ -91,7 +95,21 @@ class ChairMonitor:
         not from when the service was built."""
         self._watch = LinkWatch(self.alarms, self._clock, self._settings.link_watch_s)
         self._restore_alarms()
+        # Monitoring starts with the chair's lease: a takeover alarm of an earlier run ends.
+        self.alarms.set_condition(CHAIR_TAKEN_OVER, False)
         self._reread()
+
+    def taken_over(self, detail: str) -> ChairUpdate:
+        """Another station holds the chair now: its records are that station's. The
+        takeover alarm is stored on the chair (no pump, no infusion); nothing else is."""
+        if self.owner:
+            self.owner = False
+            self.context = RecordContext(chair_id=self.context.chair_id)
+        self.alarms.set_condition(CHAIR_TAKEN_OVER, True, detail=detail)
+        return self._update(None)
+
+    def _stores(self, transition: AlarmTransition) -> bool:
+        return self.owner or transition.condition == CHAIR_TAKEN_OVER
 
     def _restore_alarms(self) -> None:
         """Take up the alarms stored open before a restart (retried while unreadable)."""
@@ -125,7 +143,7 @@ class ChairMonitor:
     def _on_sample(self, sample: Sample) -> None:
         self._latest = sample
         self._watch.heard()
-        if self._link is LinkState.UP:
+        if self._link is LinkState.UP and self.owner:  # its events are the owner's
             self._outage.sample(sample, self.context)
         if self.context.infusion_id is not None:
             self._recorder.sample(self.context.infusion_id, sample)
@@ -157,6 +175,9 @@ class ChairMonitor:
 
     def _on_identified(self, event: PumpIdentified) -> None:
         self._info = event.info
+        if not self.owner:
+            self._release_held_alarms()
+            return
         pump_id = self._recorder.register_pump(event.info, self.endpoint.port_url)
         if pump_id is not None:
             self.context = replace(self.context, pump_id=pump_id)
@@ -172,16 +193,18 @@ class ChairMonitor:
                 last = self._latest.at.utc if self._latest is not None else event.at.utc
                 self._lost_since = last
                 self._outage.lost(self._latest, event.at.utc, self.context)
-                self._recorder.communication_changed(
-                    self.context, online=False, occurred_at=last,
-                    detail=f"link {old} -> lost: {event.reason}")
+                if self.owner:
+                    self._recorder.communication_changed(
+                        self.context, online=False, occurred_at=last,
+                        detail=f"link {old} -> lost: {event.reason}")
         elif event.new is LinkState.UP:
             self._watch.heard()
             if self._lost_since is not None:
                 gap_s = (event.at.utc - self._lost_since).total_seconds()
-                self._recorder.communication_changed(
-                    self.context, online=True, occurred_at=event.at.utc,
-                    detail=f"link up again after {gap_s:.1f} s without data")
+                if self.owner:
+                    self._recorder.communication_changed(
+                        self.context, online=True, occurred_at=event.at.utc,
+                        detail=f"link up again after {gap_s:.1f} s without data")
                 self._lost_since = None
 
     def _release_held_alarms(self) -> None:
@@ -265,7 +288,7 @@ class ChairMonitor:
     def _check_binding(self) -> bool:
         """Look up the infusion running on this pump (samples are stored under it) and
         its program (what the samples are checked against); True when refused."""
-        if self.context.pump_id is None:
+        if self.context.pump_id is None or not self.owner:
             return False
         infusion_id = self._recorder.active_infusion(self.context.pump_id)
         if self._recorder.lookup_refused:

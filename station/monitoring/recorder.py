@@ -282,13 +282,17 @@ class StoringSink:
     """An alarm engine's transition sink: stored durably (or kept for a retry), then
     kept for the next update to subscribers."""
 
-    def __init__(self, recorder: MonitorRecorder, context: Callable[[], RecordContext]) -> None:
+    def __init__(self, recorder: MonitorRecorder, context: Callable[[], RecordContext],
+                 stores: Callable[[AlarmTransition], bool] = lambda _: True) -> None:
+        """`stores`: whether a transition is stored (all are still published)."""
         self._recorder = recorder
         self._context = context
+        self._stores = stores
         self.recent: list[AlarmTransition] = []
 
     def record(self, transition: AlarmTransition) -> None:
-        self._recorder.alarm_transition(transition, self._context())
+        if self._stores(transition):
+            self._recorder.alarm_transition(transition, self._context())
         self.recent.append(transition)
 
     def take(self) -> tuple[AlarmTransition, ...]:

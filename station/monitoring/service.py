@@ -40,7 +40,7 @@ from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.recorder import MonitorRecorder
 from station.monitoring.schedule import ScheduleSource
 from station.monitoring.snapshot import ChairSnapshot, ChairUpdate, Subscriber
-from station.monitoring.station_monitor import STATION, StationMonitor
+from station.monitoring.station_monitor import STATION, StationMonitor, StorageState
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -170,6 +170,11 @@ class MonitoringService:
         """The station-wide alarms (`storage_unavailable`), as of their last change."""
         return self.snapshot(STATION)
 
+    def storage_state(self) -> StorageState:
+        """Since when the station's records have been waiting for the database, if they
+        are (thread-safe: as of the last event or tick)."""
+        return self._station.storage
+
     def records_changed(self, changed: ChangedRecord | None = None) -> None:
         """Thread-safe and quick: a write was committed, so the chairs it concerns
         (`changed`; None: every chair) read their clinical schedule and binding again
@@ -221,6 +226,11 @@ class MonitoringService:
         return self._submit(
             chair_id, lambda: self._chairs[chair_id].acknowledge_stored(stored_alarm_id, who),
             station=False)
+
+    def chair_taken_over(self, chair_id: str, detail: str) -> Future[ChairSnapshot]:
+        """Another station took the chair's lease: alarm here, stop recording it."""
+        return self._submit(chair_id, lambda: self._chairs[chair_id].taken_over(detail),
+                            station=False)
 
     def reset(self, chair_id: str, condition: str, who: str,
               cause: Cause | None = None) -> Future[ChairSnapshot]:

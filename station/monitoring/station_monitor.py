@@ -7,10 +7,14 @@ its loudspeaker: the window reports what its audio output does (`sound_output`),
 the alarm is raised and ended here, so its transitions are stored with who and when
 like any other. Their snapshot has the id `STATION` and reaches subscribers like a
 chair's; acknowledge, audio pause and reset go through the `MonitoringService` with
-that id.
+that id. `storage` says since when records have been waiting
+(the chairside window's strip), until every one of them is stored.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from devices.driver import LinkState
 from station.alarms import AlarmClock, Cause, ChairAlarms
@@ -24,6 +28,15 @@ SOUND_DEVICE_MISSING = "sound_device_missing"
 _NO_RECORD = RecordContext()  # a station alarm hangs on no pump, infusion or chair
 
 
+@dataclass(frozen=True)
+class StorageState:
+    """Whether this station's records reach the database (and so the unit overview)."""
+
+    waiting_since: datetime | None = None  # UTC; None: everything is stored
+    records_waiting: int = 0  # alarm and event writes
+    samples_waiting: int = 0  # telemetry
+
+
 class StationMonitor:
     """Station-wide technical alarms; runs on the monitoring thread only."""
 
@@ -33,6 +46,8 @@ class StationMonitor:
                  settings: MonitorSettings | None = None) -> None:
         settings = settings or MonitorSettings()
         self._recorder = recorder
+        self._clock = clock
+        self.storage = StorageState()  # replaced whole: other threads read it unlocked
         self._sink = StoringSink(recorder, lambda: _NO_RECORD)
         self.alarms = ChairAlarms(STATION, self._sink, clock, conditions=settings.conditions,
                                   policy=settings.alarm_policy)
@@ -41,7 +56,13 @@ class StationMonitor:
         """After each event and tick: `storage_unavailable` follows the recorder; an
         update when any alarm of the station changed."""
         recorder = self._recorder
-        self.alarms.set_condition(STORAGE_UNAVAILABLE, recorder.refusing,
+        refusing = recorder.refusing
+        since = self.storage.waiting_since
+        if refusing and since is None:
+            since = self._clock.utc_now()
+        self.storage = StorageState(since if refusing else None, recorder.waiting,
+                                    recorder.telemetry_pending)
+        self.alarms.set_condition(STORAGE_UNAVAILABLE, refusing,
                                   detail=f"{recorder.waiting} records waiting, "
                                          f"{recorder.telemetry_pending} samples waiting")
         if not self._sink.recent:

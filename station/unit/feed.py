@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.persistence import StorageError
@@ -38,9 +39,9 @@ from station.unit.feed_queries import (
     chair_rows,
     heartbeats,
     read_facts,
-    telemetry_tails,
 )
 from station.unit.shift import COUNTERS_EVERY_S, ShiftCounters, shift_counters
+from station.unit.sparklines import TailCache
 from station.unit.tiles import ChairFacts, ChairTile, TileAlarm, tile_at
 from station.unit.timeline import ChairDay, read_timeline
 
@@ -72,6 +73,15 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
+def reading_sessions(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The feed only reads: on PostgreSQL its sessions run without a transaction, which
+    saves a BEGIN and a ROLLBACK round trip around every refresh."""
+    engine = sessions.kw.get("bind")
+    if isinstance(engine, Engine) and engine.dialect.name == "postgresql":
+        return sessionmaker(bind=engine.execution_options(isolation_level="AUTOCOMMIT"))
+    return sessions
+
+
 class UnitFeed:
     """Every chair's facts, kept up to date from change notifications."""
 
@@ -79,7 +89,7 @@ class UnitFeed:
                  utc_now: Callable[[], datetime], monotonic: Callable[[], float] = time.monotonic,
                  settings: FeedSettings | None = None) -> None:
         self.settings = settings or FeedSettings()
-        self._sessions = sessions
+        self._sessions = reading_sessions(sessions)
         self._source = source
         self._utc_now = utc_now
         self._monotonic = monotonic
@@ -100,6 +110,7 @@ class UnitFeed:
         self._counters: ShiftCounters | None = None
         self._timeline: tuple[ChairDay, ...] = ()
         self._counted_at = -1e18
+        self._telemetry = TailCache(self.settings.history_s)  # the feed's thread only
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -182,10 +193,12 @@ class UnitFeed:
         """Read every chair (at start, after RESYNC)."""
         started = self._monotonic()
         now = self._utc_now()
+        self._telemetry.clear()  # what was missed meanwhile is read whole
         with storage_errors("cannot read the unit's chairs"), self._sessions() as session:
             rows = chair_rows(session, None)
-            facts = read_facts(session, rows, now, local_day(now), self.settings.history_s)
+            facts = read_facts(session, rows, now, local_day(now), self._telemetry)
             beats = heartbeats(session)
+        self._telemetry.keep_only([f.infusion_id for f in facts if f.infusion_id is not None])
         with self._lock:
             self._chairs = {r.chair_id: r for r in rows}
             self._label_chair = {r.label: r.chair_id for r in rows}
@@ -205,8 +218,8 @@ class UnitFeed:
         tails_of = [i for i in telemetry_only if self._infusion_chair.get(i) not in labels]
         with storage_errors("cannot read the unit's chairs"), self._sessions() as session:
             facts = read_facts(session, chairs, now, local_day(now),
-                               self.settings.history_s) if chairs else []
-            tails = telemetry_tails(session, tails_of, now, self.settings.history_s)
+                               self._telemetry) if chairs else []
+            tails = self._telemetry.tails(session, tails_of, now)
         changed = {f.label for f in facts}
         with self._lock:
             for f in facts:

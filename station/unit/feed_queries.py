@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -19,19 +18,12 @@ from station.persistence.delivery import Infusion, Pause
 from station.persistence.orders import Order
 from station.persistence.people import Patient, User
 from station.persistence.scheduling import Appointment, Chair
-from station.persistence.telemetry import (
-    OFFSET_DTYPE,
-    RATE_DTYPE,
-    VOLUME_DTYPE,
-    TelemetryChunk,
-    to_epoch_us,
-)
 from station.persistence.unit import AckRequest, ChairAssignment, ChairLease, UnitStation
 from station.unit.alarm_state import replay
+from station.unit.sparklines import TailCache
 from station.unit.tiles import ChairFacts, NextAppointment, TileAlarm
 
 ALARM_LOOKBACK = timedelta(hours=24)
-SPARK_POINTS = 60
 IN_CHAIR = ("in_chair", "infusing", "observation")
 
 
@@ -41,13 +33,6 @@ class ChairRow:
     label: str
     pod: str
     nurse: str
-
-
-@dataclass(frozen=True)
-class TelemetryTail:
-    rate_ml_h: float
-    volume_ml: float
-    history: tuple[float, ...]
 
 
 def chair_rows(session: Session, chair_ids: Collection[int] | None) -> list[ChairRow]:
@@ -78,7 +63,7 @@ def station_heartbeats(session: Session, labels: Collection[str]
 
 
 def read_facts(session: Session, chairs: list[ChairRow], now: datetime,
-               day: tuple[datetime, datetime], history_s: float) -> list[ChairFacts]:
+               day: tuple[datetime, datetime], telemetry: TailCache) -> list[ChairFacts]:
     """Everything a tile shows for these chairs, in a fixed number of queries."""
     by_id = {c.chair_id: c for c in chairs}
     leases = station_heartbeats(session, [c.label for c in chairs])
@@ -123,7 +108,7 @@ def read_facts(session: Session, chairs: list[ChairRow], now: datetime,
             .where(Pause.infusion_id.in_(list(infusion_chair)), Pause.ended_at.is_(None))):
         facts[infusion_chair[infusion_id]]["paused_since"] = since
     alarms = open_alarms(session, by_id, infusion_chair, now)
-    tails = telemetry_tails(session, list(infusion_chair), now, history_s)
+    tails = telemetry.tails(session, list(infusion_chair), now)
     result = []
     for cid, found in facts.items():
         chair = by_id[cid]
@@ -174,36 +159,3 @@ def open_alarms(session: Session, chairs: dict[int, ChairRow], infusion_chair: d
                                         row.category.value == "technical", row.raised_at,
                                         ack_requested=row.id in asked))
     return found
-
-
-def telemetry_tails(session: Session, infusion_ids: list[int], now: datetime,
-                    history_s: float) -> dict[int, TelemetryTail]:
-    """Latest rate and volume and a rate sparkline over `history_s`, per infusion."""
-    if not infusion_ids:
-        return {}
-    c = TelemetryChunk.__table__.c
-    lo_us = to_epoch_us(now) - int(history_s * 1e6)
-    rows = session.execute(
-        sa.select(c.infusion_id, c.t0_us, c.n_samples, c.offsets_ms, c.rate_ml_h, c.volume_ml)
-        .where(c.infusion_id.in_(infusion_ids), c.t0_us >= lo_us - 3_600_000_000)
-        .order_by(c.infusion_id, c.t0_us, c.id)).all()
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.infusion_id].append(row)
-    return {iid: _tail(chunks, lo_us, history_s) for iid, chunks in grouped.items()}
-
-
-def _tail(chunks: list[Any], lo_us: int, history_s: float) -> TelemetryTail:
-    times = np.repeat(np.asarray([r.t0_us for r in chunks], dtype=np.int64),
-                      np.asarray([r.n_samples for r in chunks], dtype=np.int64))
-    times += np.frombuffer(b"".join(r.offsets_ms for r in chunks),
-                           dtype=OFFSET_DTYPE).astype(np.int64) * 1000
-    rate = np.frombuffer(b"".join(r.rate_ml_h for r in chunks), dtype=RATE_DTYPE)
-    volume = np.frombuffer(b"".join(r.volume_ml for r in chunks), dtype=VOLUME_DTYPE)
-    order = np.argsort(times, kind="stable")
-    times, rate, volume = times[order], rate[order], volume[order]
-    # The sparkline: the last rate in each of SPARK_POINTS equal bins of the window.
-    edges = lo_us + (np.arange(1, SPARK_POINTS + 1) * (history_s * 1e6 / SPARK_POINTS))
-    index = np.searchsorted(times, edges, side="right") - 1
-    history = tuple(float(rate[i]) if i >= 0 else 0.0 for i in index)
-    return TelemetryTail(float(rate[-1]), float(volume[-1]), history)

@@ -4,7 +4,8 @@ A station registers itself (`unit_stations`), takes the leases of its chairs in 
 transaction (all or none), and beats its heart every few seconds. A chair whose lease
 is held by another station is refused with that station's name, unless that station
 has been silent for `lease_timeout_s` (it crashed or lost the database): then the
-lease is taken over and the takeover is logged. Times are the stations' UTC clocks
+lease is taken over and the takeover is recorded in the audit log (in the same
+transaction). Times are the stations' UTC clocks
 (kept by NTP); the timeout is long enough for their drift to be irrelevant.
 """
 
@@ -19,7 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.persistence import RecordRejectedError
+from station.persistence.audit import AuditEntry, canonical_json
 from station.persistence.errors import storage_errors
+from station.persistence.people import ActorKind
 from station.persistence.unit import ChairLease, UnitStation
 from station.persistence.unit_of_work import write_transaction
 
@@ -27,6 +30,8 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 LEASE_TIMEOUT_S = 30.0
+TAKEOVER_ACTION = "chair_lease_taken_over"
+LEASE_ENTITY = "chair_lease"
 
 
 class ChairInUseError(Exception):
@@ -98,6 +103,10 @@ class LeaseBook:
                                               self.lease_timeout_s)
                     log.warning("chair %s: taking the lease over from station %r, silent "
                                 "for %.0f s", chair, lease.station, silent_s)
+                    # Recorded with the lease change, in its transaction: no takeover
+                    # without its event, nor the other way round.
+                    session.add(takeover_entry(chair, lease.station, self.station, now,
+                                               silent_s))
                     lease.station, lease.acquired_at = self.station, now
                 session.flush()
 
@@ -118,6 +127,24 @@ class LeaseBook:
             stmt = stmt.where(ChairLease.chair_label.in_(list(chairs)))
         with write_transaction(self._sessions, "release the chairs' leases") as session:
             session.execute(stmt)
+
+
+def takeover_entry(chair: str, lost_by: str, taken_by: str, at: datetime,
+                   silent_s: float) -> AuditEntry:
+    """The audit event of one takeover, by the station (no user asked for it)."""
+    return AuditEntry(at=at, action=TAKEOVER_ACTION, actor_kind=ActorKind.STATION,
+                      actor_user_id=None, entity_type=LEASE_ENTITY, entity_id=chair,
+                      detail=canonical_json({"from": lost_by, "to": taken_by,
+                                             "silent_s": round(silent_s, 1)}))
+
+
+def takeovers(sessions: sessionmaker[Session], chair: str | None = None) -> list[AuditEntry]:
+    """The takeovers recorded (of one chair, or all), oldest first."""
+    stmt = sa.select(AuditEntry).where(AuditEntry.action == TAKEOVER_ACTION)
+    if chair is not None:
+        stmt = stmt.where(AuditEntry.entity_id == chair)
+    with storage_errors("cannot read the chair takeovers"), sessions() as session:
+        return list(session.scalars(stmt.order_by(AuditEntry.id)))
 
 
 def leases(sessions: sessionmaker[Session]) -> dict[str, Lease]:

@@ -5,9 +5,13 @@ the acknowledgements asked for at the overview.
 live station holds one: the station must not start). A thread of its own then beats
 the heart every `heartbeat_s` and carries out acknowledgement requests when a
 notification names one of its chairs (and after every reconnection, for those made
-while it could not hear). When the database is away the heartbeat fails and is
-retried; the monitoring service goes on on its own, and the overview marks the
-chairs stale once the heartbeats stop arriving.
+while it could not hear). The heartbeat also says which chairs are still this
+station's: one taken over by another station (after this one was silent for
+`lease_timeout_s`) raises `chair_taken_over` at the chair, whose records stop; a
+lease notification of one of its chairs checks at once rather than at the next beat.
+When the database is away the heartbeat fails and is retried; the monitoring service
+goes on on its own, and the overview marks the chairs stale once the heartbeats stop
+arriving.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,7 +33,7 @@ from station.unit import change_keys as keys
 from station.unit.acks import AckRelay, AckTarget
 from station.unit.change_keys import ChangeKey
 from station.unit.changes import ChangeSource
-from station.unit.leases import LEASE_TIMEOUT_S, LeaseBook
+from station.unit.leases import LEASE_TIMEOUT_S, LeaseBook, leases
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -35,10 +41,16 @@ log.addHandler(logging.NullHandler())
 HEARTBEAT_S = 5.0
 
 
+class StationTarget(AckTarget, Protocol):
+    """What the agent asks of the station's monitoring service."""
+
+    def chair_taken_over(self, chair_id: str, detail: str) -> Future[Any]: ...
+
+
 class UnitStationAgent:
     """Leases, heartbeat and remote acknowledgements of one station's chairs."""
 
-    def __init__(self, target: AckTarget, chairs: Sequence[str],
+    def __init__(self, target: StationTarget, chairs: Sequence[str],
                  sessions: sessionmaker[Session], source: ChangeSource, *, station: str,
                  utc_now: Callable[[], datetime], heartbeat_s: float = HEARTBEAT_S,
                  lease_timeout_s: float = LEASE_TIMEOUT_S) -> None:
@@ -47,6 +59,8 @@ class UnitStationAgent:
         self.book = LeaseBook(sessions, station, utc_now=utc_now, host=socket.gethostname(),
                               lease_timeout_s=lease_timeout_s)
         self.lost_chairs: set[str] = set()  # taken over by another station
+        self._target = target
+        self._sessions = sessions
         self._relay = AckRelay(sessions, target, utc_now=utc_now)
         self._source = source
         self._heartbeat_s = heartbeat_s
@@ -80,8 +94,8 @@ class UnitStationAgent:
         key = ChangeKey.parse(payload)
         if key is None:
             return
-        if key.kind in (keys.RESYNC,) or (
-                key.kind == keys.ACK_REQUEST and key.value in self.chairs):
+        if key.kind == keys.RESYNC or (
+                key.kind in (keys.ACK_REQUEST, keys.LEASE) and key.value in self.chairs):
             self._wake.put(payload)
 
     def _run(self) -> None:
@@ -94,6 +108,8 @@ class UnitStationAgent:
             if item is None:
                 return
             if item:
+                if not item.startswith(keys.ACK_REQUEST + ":"):
+                    self._beat()  # a lease changed, or what was missed: who holds what
                 self._handle_requests()
             if time.monotonic() >= next_beat:  # requests never starve the heartbeat
                 next_beat = time.monotonic() + self._heartbeat_s
@@ -112,6 +128,17 @@ class UnitStationAgent:
         if lost:
             log.error("chairs %s were taken over by another station", sorted(lost))
             self.lost_chairs |= lost
+            self._alarm_lost(sorted(lost))
+
+    def _alarm_lost(self, lost: list[str]) -> None:
+        try:
+            holders = {label: lease.station for label, lease in leases(self._sessions).items()}
+        except StorageError:
+            holders = {}  # the alarm is raised all the same, without the name
+        for chair in lost:
+            holder = holders.get(chair)
+            by = f"station {holder!r}" if holder else "another station"
+            self._target.chair_taken_over(chair, f"taken over by {by}")
 
     def _handle_requests(self) -> None:
         try:

@@ -61,6 +61,7 @@ from ui.chairside.main_window import MainWindow
 from ui.chairside.monitor_bridge import MonitorBridge
 from ui.chairside.monitored_alarms import MonitoredChairAlarms
 from ui.chairside.pump_refusals import PumpRefusals
+from ui.chairside.storage_strip import StorageStrip
 from ui.overview.app import add_overview_entry
 from ui.signin.idle_watch import DEFAULT_IDLE_LOCK_S
 from ui.signin.station_access import AccessSetup, StationAccess
@@ -142,6 +143,7 @@ def build_station(monitoring: MonitoringService, services: StationServices,
     station_alarms.on_refused = station_actions.refused.emit  # queued: a Qt signal
     window = MainWindow(panels, station_actions, training=training,
                         sound=sound, grid=grid)
+    window.set_storage_strip(StorageStrip(monitoring.storage_state, tz))
     bridge.setParent(window)
     runner.setParent(window)
     admission = admission or PumpAdmission(training=training)

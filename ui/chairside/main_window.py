@@ -30,6 +30,7 @@ from ui.alarms.alarm_list_model import Column
 from ui.alarms.alarm_list_panel import AlarmListPanel
 from ui.alarms.alarm_sound import AlarmSound
 from ui.chairside.chair_panel import ChairPanel
+from ui.chairside.storage_strip import StorageStrip
 from ui.widgets.redraw_clock import RedrawClock
 
 GRID_MIN_HEIGHT_PX = 1000  # below this, one chair at a time (tabs) keeps the plot readable
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self._cover: QWidget | None = None
         self._cover_shown = False
         self._user_bar: QWidget | None = None
+        self.storage_strip: StorageStrip | None = None
         self._hidden_workflows: list[QWidget] = []
         self._all_alarms: list[ChairAlarms] = [
             *(p.parts.alarms for p in self.panels), station_actions.chair]
@@ -109,6 +111,11 @@ class MainWindow(QMainWindow):
         """The screen shown instead of the chairs by `show_cover(True)` (sign-in, lock)."""
         self._cover = cover
         self.stack.addWidget(cover)
+
+    def set_storage_strip(self, strip: StorageStrip) -> None:
+        """The strip saying the unit overview cannot see this station, above the chairs."""
+        self.storage_strip = strip
+        self.clock.add(strip)
 
     def set_user_bar(self, bar: QWidget) -> None:
         """Who is signed in (and sign-out), placed above the unit's alarm list."""
@@ -191,6 +198,8 @@ class MainWindow(QMainWindow):
         layout.setSpacing(2)
         if self.training:
             layout.addWidget(self.training_mark)
+        if self.storage_strip is not None:
+            layout.addWidget(self.storage_strip)
         layout.addWidget(splitter, 1)
         self.stack.insertWidget(0, central)
         self.setCentralWidget(self.stack)
