@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     monitor.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
     monitor.add_argument("--duration", type=float, default=None, help="stop after S seconds")
+    monitor.add_argument(
+        "--training", action="store_true",
+        help="training mode: the training database, simulated pumps only")
+    monitor.add_argument(
+        "--allow-simulated-pumps", action="store_true",
+        help="engineering: a normal monitor accepts simulated pumps (said on stderr)")
     monitor.set_defaults(handler=_monitor)
 
     trainer = commands.add_parser(
@@ -219,7 +225,8 @@ def _probe(args: argparse.Namespace) -> int:
 def _monitor(args: argparse.Namespace) -> int:
     from station.monitoring.command import run_monitor
 
-    return run_monitor(args.ports, args.db, args.duration)
+    return run_monitor(args.ports, args.db, args.duration, training=args.training,
+                       allow_simulated=args.allow_simulated_pumps)
 
 
 def _overview(args: argparse.Namespace) -> int:

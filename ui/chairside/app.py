@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,7 +39,6 @@ from station.monitoring import (
     parse_endpoints,
 )
 from station.persistence import AuditLog, make_sessionmaker, open_database
-from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
 from station.services import Actor, StationServices
 from station.services.bundle import load_library
@@ -50,6 +48,7 @@ from station.training import (
     PumpGate,
     claim_database,
     open_for,
+    training_database_url,
 )
 from station.unit.leases import ChairInUseError
 from station.unit.membership import unit_member
@@ -258,12 +257,6 @@ def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
             yield monitoring
         finally:
             monitoring.stop()
-
-
-def training_database_url() -> str:
-    """Training on real pumps keeps its records apart: never the station's database."""
-    path = platformdirs.user_data_path(APP_NAME) / "training" / "training.sqlite"
-    return f"sqlite:///{path}"
 
 
 def run_station(db_url: str | None, ports: list[str], training: bool,
