@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--idle-lock", type=float, default=5.0, metavar="MIN",
                      help="lock the screen after MIN minutes without input (default 5)")
+    run.add_argument(
+        "--simulator-control", metavar="SOCKET", type=Path,
+        help="training: the simulator's control socket; the station's clock follows its "
+             "time and speed")
     run.set_defaults(handler=_run)
 
     probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
@@ -207,7 +212,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     return run_station(db_url=args.db, ports=args.ports, training=args.training,
                        allow_simulated=args.allow_simulated_pumps,
-                       idle_lock_s=args.idle_lock * 60)
+                       idle_lock_s=args.idle_lock * 60,
+                       simulator_control=args.simulator_control)
 
 
 def _trainer(args: argparse.Namespace) -> int:

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import DriverConfig, SessionTiming
 from devices.driver import Sample as DriverSample
-from devices.simulator.control import read_clock
 from devices.simulator.scenario import Expectation, Scenario
 from station.alarms import Cause, CauseCode, TransitionKind
 from station.alarms.clock import WallClock
@@ -37,8 +36,9 @@ from station.monitoring import (
 )
 from station.services import Actor, StationServices, load_library
 from station.training.scenario_nurse import ScenarioNurse
-from station.training.simulated_time import SimulatorTime, SimulatorTimeFollower
+from station.training.simulated_time import SimulatorTime
 from tests.support.simulator_process import SimulatorProcess
+from ui.trainer.station_clock import following_simulator
 
 # The link runs on real time, and a detector needs about one sample per pump second: a
 # scenario teaching one of them runs at 10x. The clinical timers follow the simulator's
@@ -117,8 +117,7 @@ class ScenarioRun:
         self.clock: SimulatorTime  # the station's, once `run` began
 
     def run(self) -> Seen:
-        with self.sim:
-            clock = SimulatorTime(functools.partial(read_clock, self.sim.ports[0].control))
+        with self.sim, following_simulator(self.sim.ports[0].control) as clock:
             self.clock = clock
             labels = [(f"C{p.pump}", p.serial) for p in self.sim.ports]
             endpoints = [PumpEndpoint(f"C{p.pump}", p.port) for p in self.sim.ports]
@@ -132,7 +131,7 @@ class ScenarioRun:
             nurse.on_started = monitoring.refresh_binding
             nurse.services.context.changes.subscribe(monitoring.records_changed)
             monitoring.subscribe(self._updates.put)
-            with SimulatorTimeFollower(clock), monitoring:
+            with monitoring:
                 self._watch(monitoring, clock)
             self.scenario_status = self.sim.control(op="scenario", action="status")
         return self.seen

@@ -50,6 +50,7 @@ from station.training import (
     open_for,
     training_database_url,
 )
+from station.training.simulated_time import SimulatorTime
 from station.unit.leases import ChairInUseError
 from station.unit.membership import unit_member
 from ui.alarms.alarm_actions import AlarmActions
@@ -70,6 +71,7 @@ from ui.signin.training_users import (
     TRAINING_NURSE_PIN,
     add_training_users,
 )
+from ui.trainer.station_clock import following_simulator
 from ui.workflows.service_runner import ServiceRunner
 
 log = logging.getLogger(__name__)
@@ -247,8 +249,9 @@ def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session
 
 @contextlib.contextmanager
 def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
-                services: StationServices) -> Iterator[MonitoringService]:
-    monitoring = monitoring_for(endpoints, sessions, services, MonitorSettings())
+                services: StationServices, settings: MonitorSettings,
+                clock: Callable[[], datetime] | None) -> Iterator[MonitoringService]:
+    monitoring = monitoring_for(endpoints, sessions, services, settings, clock=clock)
     # The chairs' leases first (ChairInUseError if another live station of the unit has
     # one), then the pumps; the leases are given back after the monitoring stops.
     with unit_member(monitoring, sessions.kw["bind"]):
@@ -261,11 +264,14 @@ def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
 
 def run_station(db_url: str | None, ports: list[str], training: bool,
                 allow_simulated: bool = False,
-                idle_lock_s: float = DEFAULT_IDLE_LOCK_S) -> int:
+                idle_lock_s: float = DEFAULT_IDLE_LOCK_S, *,
+                simulator_control: Path | None = None) -> int:
     """The workstation on real pumps: `LABEL=PORT` or `PORT` each (1-4); exit status.
 
     `training`: the TRAINING mark, and without `db_url` the training database; only
     simulated pumps. `allow_simulated`: the engineering setting of a normal station.
+    `simulator_control` (training only): the simulator's control socket; the station's
+    clock then follows the simulator's time and speed (docs/training.md).
     Nobody is signed in at start: the sign-in screen covers the chairs (alarms stay on it).
     """
     try:
@@ -279,6 +285,10 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
     if training and allow_simulated:
         print("infusion-station run: --allow-simulated-pumps is for a normal station; "
               "training accepts simulated pumps only", file=sys.stderr)
+        return 2
+    if simulator_control is not None and not training:
+        print("infusion-station run: --simulator-control is for a training station",
+              file=sys.stderr)
         return 2
     if training and db_url is None:
         db_url = training_database_url()
@@ -295,13 +305,34 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
               "`infusion-station user add`", file=sys.stderr)
         engine.dispose()
         return 1
+    with contextlib.ExitStack() as stack:
+        stack.callback(engine.dispose)
+        try:
+            clock = None if simulator_control is None else stack.enter_context(
+                following_simulator(simulator_control))
+        except OSError as exc:
+            print(f"infusion-station run: the simulator's clock cannot be read: {exc}",
+                  file=sys.stderr)
+            return 1
+        return _station_on(endpoints, sessions, tz, training=training,
+                           allow_simulated=allow_simulated, idle_lock_s=idle_lock_s,
+                           clock=clock)
+
+
+def _station_on(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session], tz: tzinfo,
+                *, training: bool, allow_simulated: bool, idle_lock_s: float,
+                clock: SimulatorTime | None) -> int:
+    """The window over the pumps until it is closed; on the simulator's clock if given."""
     session = StationSession()
-    services = StationServices.build(sessions, clock=lambda: datetime.now(UTC),
-                                     library=load_library(), actor=session, clinic_tz=tz)
+    now = (lambda: datetime.now(UTC)) if clock is None else clock.utc_now
+    services = StationServices.build(sessions, clock=now, library=load_library(),
+                                     actor=session, clinic_tz=tz)
     access = AccessSetup(Authenticator(sessions), session, idle_lock_s=idle_lock_s)
+    settings = MonitorSettings() if clock is None else demo_settings(clock.speed)
     _application()
     try:
-        with _monitoring(endpoints, sessions, services) as monitoring:
+        with _monitoring(endpoints, sessions, services, settings,
+                         None if clock is None else clock.utc_now) as monitoring:
             station = build_station(monitoring, services, sessions, training=training, tz=tz,
                                     sound=AlarmSound(), access=access,
                                     admission=PumpAdmission(training, allow_simulated))
@@ -312,8 +343,6 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
     except ChairInUseError as exc:  # another live station of the unit monitors the chair
         print(f"infusion-station run: {exc}", file=sys.stderr)
         return 2
-    finally:
-        engine.dispose()
     return 0
 
 
@@ -326,6 +355,7 @@ class Demo:
     monitoring: MonitoringService
     services: StationServices
     sessions: sessionmaker[Session]
+    clock: SimulatorTime | None = None  # the station's, following the simulator's
 
 
 @contextlib.contextmanager
@@ -335,7 +365,8 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
               clock: Callable[[], datetime] | None = None,
               admission: PumpAdmission | None = None,
               idle_lock_s: float = DEFAULT_IDLE_LOCK_S,
-              idle_clock: Callable[[], float] | None = None
+              idle_clock: Callable[[], float] | None = None,
+              follow_simulator: bool = False,
               ) -> Iterator[Demo]:
     """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
 
@@ -344,9 +375,10 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
     `admission`: the pump rules (default: training's; tests try a normal station's).
     The training nurse is signed in (through the real sign-in, with the training PIN);
     the lock after `idle_lock_s` (on `idle_clock`) shows the training users' credentials.
+    `follow_simulator` (without `clock`): the station's clock follows the simulator's time
+    and speed, so its timers keep pace when the trainer changes the speed.
     """
     tz = local_tz()
-    now = clock or (lambda: datetime.now(UTC))
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(
             tempfile.TemporaryDirectory(prefix="infusion-station-training-")))
@@ -356,6 +388,10 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         sessions = make_sessionmaker(engine)
         simulator = stack.enter_context(SimulatorProcess(pumps=pumps, speed=speed, seed=seed,
                                                          extra_args=sim_args))
+        following = stack.enter_context(following_simulator(simulator.ports[0].control)) \
+            if follow_simulator and clock is None else None
+        clock = clock or (None if following is None else following.utc_now)
+        now = clock or (lambda: datetime.now(UTC))
         labels = [f"C{port.pump}" for port in simulator.ports]
         day = seed_demo_day(sessions, [(label, port.serial) for label, port in
                                        zip(labels, simulator.ports, strict=True)],
@@ -384,7 +420,7 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
                                 access=access)
         stack.callback(station.close)
         monitoring.start()
-        yield Demo(station, simulator, monitoring, services, sessions)
+        yield Demo(station, simulator, monitoring, services, sessions, following)
 
 
 def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
@@ -398,7 +434,8 @@ def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
         print(f"infusion-station demo: --pumps must be 1-{MAX_CHAIRS}", file=sys.stderr)
         return 2
     try:
-        with open_demo(pumps, speed, seed, idle_lock_s=idle_lock_s) as demo:
+        with open_demo(pumps, speed, seed, idle_lock_s=idle_lock_s,
+                       follow_simulator=True) as demo:
             _run_window(demo.station, duration_s, size)
     except (StorageError, OSError, RuntimeError, TimeoutError) as exc:
         # What a trainer can act on (no simulator, no room for the training file ...).
