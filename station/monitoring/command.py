@@ -25,7 +25,7 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TextIO
@@ -33,6 +33,7 @@ from typing import TextIO
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.alarms import AlarmTransition
+from station.alarms.clock import WallClock
 from station.domain.drug_library_loader import DrugLibraryError
 from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.schedule_source import StoredSchedule
@@ -76,11 +77,13 @@ def transition_json(transition: AlarmTransition) -> str:
 def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, *,
                 settings: MonitorSettings | None = None, out: TextIO | None = None,
                 err: TextIO | None = None, stop: threading.Event | None = None,
-                training: bool = False, allow_simulated: bool = False) -> int:
+                training: bool = False, allow_simulated: bool = False,
+                clock: Callable[[], datetime] | None = None) -> int:
     """Monitor until `duration_s` passes (None: until SIGINT/SIGTERM or `stop` is set).
 
     `training`: the training database (by default its own file), simulated pumps only;
-    `allow_simulated`: the engineering setting of a normal monitor."""
+    `allow_simulated`: the engineering setting of a normal monitor. `clock`: the wall
+    clock when it is not the real one (a training station following its simulator)."""
     out = out or sys.stdout
     err = err or sys.stderr
     # The training rules watch this package's service: a late import keeps them apart.
@@ -124,13 +127,14 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
     from station.unit.leases import ChairInUseError  # noqa: PLC0415
     from station.unit.membership import unit_member  # noqa: PLC0415
     try:
-        schedule = _stored_schedule(sessions)
+        schedule = _stored_schedule(sessions, clock or (lambda: datetime.now(UTC)))
     except DrugLibraryError as exc:
         engine.dispose()
         err.write(f"infusion-station monitor: {exc}\n")
         return 2
     try:
-        service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule)
+        service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule,
+                                    clock=None if clock is None else WallClock(clock))
         service.subscribe(PumpGate(service, admission, AuditLog(sessions), say_refused))
         service.subscribe(print_transitions)
         for line in (admission.banner, "TRAINING: simulated pumps only, the training "
@@ -150,11 +154,12 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
     return 0
 
 
-def _stored_schedule(sessions: sessionmaker[Session]) -> StoredSchedule:
+def _stored_schedule(sessions: sessionmaker[Session],
+                     clock: Callable[[], datetime]) -> StoredSchedule:
     """The clinical schedule read from the records the stations' windows store (this
     process writes none of them: it learns of changes every `binding_refresh_s`)."""
     services = StationServices.build(
-        sessions, clock=lambda: datetime.now(UTC), library=load_library(),
+        sessions, clock=clock, library=load_library(),
         # Reads only: the acting user is never stored by what the schedule calls.
         actor=Actor(0, "station monitor"), clinic_tz=datetime.now().astimezone().tzinfo or UTC)
     return StoredSchedule(services)

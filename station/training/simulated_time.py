@@ -21,6 +21,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from devices.driver import DriverConfig
+from station.monitoring.config import MonitorSettings
+
 log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_S = 0.25
@@ -28,6 +31,15 @@ ReadSimulator = Callable[[], tuple[float, float]]
 """The simulator's (time in simulated seconds, speed); may raise OSError. The station
 core never imports the simulator: the composition root passes
 `functools.partial(devices.simulator.control.read_clock, control_socket)`."""
+
+
+def settings_at_speed(speed: float) -> MonitorSettings:
+    """Monitoring a simulator at `speed`: polled faster (about one sample per pump
+    second), its line detectors on the pump's seconds."""
+    if speed <= 1:
+        return MonitorSettings()
+    poll = max(0.1, 1.0 / speed)
+    return MonitorSettings(driver=DriverConfig(poll_interval_s=poll), detection_time_scale=speed)
 
 
 class SimulatorTime:

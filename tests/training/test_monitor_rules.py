@@ -7,23 +7,31 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from station.monitoring import run_monitor
 from station.persistence import make_sessionmaker
 from station.persistence.audit import AuditEntry
-from station.training import DatabasePurpose, read_purpose
+from station.services import StationServices, load_library
+from station.training import DatabasePurpose, open_for, read_purpose
 from station.training.pump_gate import REFUSED_ACTION
+from station.training.scenario_nurse import ScenarioNurse
 from tests.monitoring.conftest import FAST, migrated
 from tests.support.simulator_process import SimulatorProcess, wait_until
+from ui.cli import main
+from ui.trainer.station_clock import following_simulator
 
 Sim = Callable[..., SimulatorProcess]
 
 
 @contextmanager
-def monitoring(port: str, db_url: str, **rules: bool) -> Iterator[tuple[io.StringIO, io.StringIO]]:
+def monitoring(port: str, db_url: str,
+               **rules: Any) -> Iterator[tuple[io.StringIO, io.StringIO]]:
     """`run_monitor` on its own thread until the block ends; its stdout and stderr."""
     out, err = io.StringIO(), io.StringIO()
     stop = threading.Event()
@@ -99,3 +107,42 @@ def test_the_monitor_never_mixes_training_and_normal_databases(tmp_path: Path) -
     assert run_monitor([port], normal, 0.0, out=io.StringIO(), err=err, training=True,
                        allow_simulated=True) == 2
     assert "engineering setting of a normal station" in err.getvalue()
+
+
+def test_a_training_monitor_times_a_break_on_the_simulator_s_clock(
+        simulator: Sim, tmp_path: Path) -> None:
+    # A break recorded at the station (through the services, on the simulator's clock):
+    # at 60x the training monitor raises its overrun after ten simulated minutes.
+    sim = simulator(speed=60)
+    db_url = f"sqlite:///{tmp_path / 'training.sqlite'}"
+    engine = open_for(db_url, DatabasePurpose.TRAINING)
+    sessions = make_sessionmaker(engine)
+    with following_simulator(sim.ports[0].control) as clock:
+        nurse = ScenarioNurse(sessions, [("C1", sim.ports[0].serial)], lambda actor:
+                              StationServices.build(sessions, clock=clock.utc_now,
+                                                    library=load_library(), actor=actor,
+                                                    clinic_tz=UTC), now=clock.utc_now())
+        assert nurse.perform({"action": "start", "pump": 1, "params": {}}) == []
+        assert nurse.perform({"action": "pause", "pump": 1, "params": {}}) == []
+        paused_at = clock.sim_seconds()
+        with monitoring(sim.ports[0].port, db_url, training=True,
+                        clock=clock.utc_now) as (out, _):
+            wait_until(lambda: '"condition": "pause_overrun"' in out.getvalue(), timeout_s=60)
+        line = next(json.loads(text) for text in out.getvalue().splitlines()
+                    if '"pause_overrun"' in text)
+        raised = clock.sim_seconds_at(datetime.fromisoformat(line["at"]))
+        assert 600 <= raised - paused_at <= 660 and line["priority"] == "medium"
+    engine.dispose()
+
+
+def test_the_command_line_follows_a_simulator_only_in_training(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    socket = str(tmp_path / "no-simulator.sock")
+    port = f"C1={tmp_path / 'no-such-port'}"
+    db = f"sqlite:///{tmp_path / 'training.sqlite'}"
+    assert main(["monitor", "--simulator-control", socket, "--db", db, port]) == 2
+    assert "--simulator-control is for training" in capsys.readouterr().err
+    assert main(["monitor", "--training", "--simulator-control", socket, "--db", db,
+                 port]) == 1
+    assert "the simulator's clock cannot be read" in capsys.readouterr().err

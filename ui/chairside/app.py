@@ -22,7 +22,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session, sessionmaker
 
-from devices.driver import DriverConfig, PumpIdentified
+from devices.driver import PumpIdentified
 from devices.simulator.process import SimulatorProcess
 from station.access.authenticate import Authenticator
 from station.access.session import StationSession
@@ -50,7 +50,7 @@ from station.training import (
     open_for,
     training_database_url,
 )
-from station.training.simulated_time import SimulatorTime
+from station.training.simulated_time import SimulatorTime, settings_at_speed
 from station.unit.leases import ChairInUseError
 from station.unit.membership import unit_member
 from ui.alarms.alarm_actions import AlarmActions
@@ -71,7 +71,7 @@ from ui.signin.training_users import (
     TRAINING_NURSE_PIN,
     add_training_users,
 )
-from ui.trainer.station_clock import following_simulator
+from ui.trainer.station_clock import follow_or_say, following_simulator
 from ui.workflows.service_runner import ServiceRunner
 
 log = logging.getLogger(__name__)
@@ -169,12 +169,7 @@ def no_sound() -> None:
     """For `open_demo(sound=...)`: a station without alarm sound (tests, screenshots)."""
 
 
-def demo_settings(speed: float) -> MonitorSettings:
-    """Poll a sped-up simulator faster, so there is about one sample per pump second."""
-    if speed <= 1:
-        return MonitorSettings()
-    poll = max(0.1, 1.0 / speed)
-    return MonitorSettings(driver=DriverConfig(poll_interval_s=poll), detection_time_scale=speed)
+demo_settings = settings_at_speed  # the demo's name for it
 
 
 def program_when_identified(monitoring: MonitoringService, starts: Sequence[DemoStart],
@@ -307,13 +302,11 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
         return 1
     with contextlib.ExitStack() as stack:
         stack.callback(engine.dispose)
-        try:
-            clock = None if simulator_control is None else stack.enter_context(
-                following_simulator(simulator_control))
-        except OSError as exc:
-            print(f"infusion-station run: the simulator's clock cannot be read: {exc}",
-                  file=sys.stderr)
-            return 1
+        clock = None
+        if simulator_control is not None:
+            clock = follow_or_say(stack, simulator_control, "run")
+            if clock is None:
+                return 1
         return _station_on(endpoints, sessions, tz, training=training,
                            allow_simulated=allow_simulated, idle_lock_s=idle_lock_s,
                            clock=clock)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,3 +29,15 @@ def following_simulator(control: Path,
     clock = SimulatorTime(functools.partial(read_clock, control))
     with SimulatorTimeFollower(clock, refresh_s):
         yield clock
+
+
+def follow_or_say(stack: contextlib.ExitStack, control: Path,
+                  command: str) -> SimulatorTime | None:
+    """`following_simulator(control)` kept open by `stack`; None, with the sentence on
+    stderr (`infusion-station COMMAND: ...`), when the simulator does not answer."""
+    try:
+        return stack.enter_context(following_simulator(control))
+    except OSError as exc:
+        print(f"infusion-station {command}: the simulator's clock cannot be read: {exc}",
+              file=sys.stderr)
+        return None
