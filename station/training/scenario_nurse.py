@@ -24,6 +24,7 @@ from station.domain.pauses import PauseReason, ResumeRate
 from station.domain.refusals import Accepted, Result
 from station.domain.side_effects import ActionTaken, ReactionGrade, Symptom
 from station.persistence.records import Records
+from station.persistence.scheduling import Chair
 from station.services import Actor, StationServices
 from station.training.made_up_visit import MadeUpPatient, add_chairs, book_visit, start_visit
 
@@ -65,6 +66,9 @@ class ScenarioNurse:
         numbers = range(1, len(self._chairs) + 1) if pump is None else [int(pump)]
         problems = []
         for number in numbers:
+            if not 1 <= number <= len(self._chairs):
+                problems.append(f"pump {number}: no chair of this run has it")
+                continue
             label = self._chairs[number - 1][0].label
             refusal = self._perform_at(number, action, params)
             if refusal is None:
@@ -76,7 +80,7 @@ class ScenarioNurse:
     def _perform_at(self, number: int, action: str, params: Mapping[str, float]) -> str | None:
         chair, pump_id = self._chairs[number - 1]
         if action == "start":
-            return self._start(number, chair.label, chair, pump_id, params)
+            return self._start(number, chair, pump_id, params)
         visit = self._visits.get(chair.label)
         if visit is None:
             return f"no infusion was started at {chair.label}"
@@ -95,8 +99,9 @@ class ScenarioNurse:
             return f"unknown action {action!r}"
         return None if isinstance(result, Accepted) else str(result)
 
-    def _start(self, number: int, label: str, chair: Any, pump_id: int,
+    def _start(self, number: int, chair: Chair, pump_id: int,
                params: Mapping[str, float]) -> str | None:
+        label = chair.label
         if label in self._visits:
             return f"an infusion was started at {label} already"
         rate = params.get("rate_ml_h", DEFAULT_RATE_ML_H)
