@@ -57,10 +57,11 @@ class SimulatorTime:
         self._read = read
         self._monotonic = monotonic
         self._lock = threading.Lock()
+        asked = monotonic()
         sim_s, speed = read()
         self._origin = origin - timedelta(seconds=sim_s)  # simulated second 0, as UTC
         self._base_sim_s, self._speed = sim_s, speed
-        self._base_mono = monotonic()
+        self._base_mono = (asked + monotonic()) / 2
         self._floor_s = sim_s
 
     @property
@@ -70,10 +71,14 @@ class SimulatorTime:
 
     def sync(self) -> None:
         """Read the simulator's clock now (OSError when it does not answer)."""
+        asked = self._monotonic()
         sim_s, speed = self._read()
+        answered = self._monotonic()
         with self._lock:
             self._floor_s = self._seconds_locked()
-            self._base_sim_s, self._speed, self._base_mono = sim_s, speed, self._monotonic()
+            # The simulator read its clock about halfway through the exchange.
+            self._base_sim_s, self._speed = sim_s, speed
+            self._base_mono = (asked + answered) / 2
 
     def sim_seconds(self) -> float:
         """The simulator's time now, in its seconds."""

@@ -46,7 +46,7 @@ def test_a_break_and_a_reaction_are_recorded_as_at_the_station(
     assert nurse.perform(_step("reaction", grade=2)) == []
     with sessions() as session:
         infusions = session.scalars(sa.select(Infusion).order_by(Infusion.id)).all()
-        assert [(i.pump.serial_number, i.rate_ml_h, i.vtbi_ml) for i in infusions] == [
+        assert [(i.pump and i.pump.serial_number, i.rate_ml_h, i.vtbi_ml) for i in infusions] == [
             ("SN0001", 150, 500), ("SN0002", 150, 500)]
         assert [i.status for i in infusions] == [InfusionStatus.PAUSED, InfusionStatus.RUNNING]
         pauses = session.scalars(sa.select(Pause).order_by(Pause.id)).all()

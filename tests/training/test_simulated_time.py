@@ -108,5 +108,6 @@ def test_the_clock_follows_a_real_simulator_when_its_speed_changes() -> None:
         before, _ = read()
         station = clock.sim_seconds()
         after, _ = read()
-        # Between two readings of the simulator's own clock (allowing a socket's turn).
-        assert before - 0.5 <= station <= after + 0.5
+        # Between two readings of the simulator's own clock (allowing a socket's turn on
+        # a loaded machine: a tenth of a real second at 50x).
+        assert before - 5.0 <= station <= after + 5.0
