@@ -130,7 +130,8 @@ def parse_step(raw: object) -> Step:
     action = actions[0] if actions else "prompt"
     if (action not in ("inject", "station") and "params" in raw) or (
             action != "inject" and "duration_s" in raw):
-        raise FaultError("params go with inject or station, duration_s with inject only")
+        raise FaultError("duration_s goes with inject only; params go with inject only, "
+                         "or with station")
     base: dict[str, Any] = {"prompt": prompt, "stand_in": stand_in,
                             "raw": {k: v for k, v in raw.items() if k != "at_s"}}
     if action == "inject":
