@@ -7,8 +7,10 @@ without loading Qt.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--idle-lock", type=float, default=5.0, metavar="MIN",
                      help="lock the screen after MIN minutes without input (default 5)")
+    run.add_argument(
+        "--simulator-control", metavar="SOCKET", type=Path,
+        help="training: the simulator's control socket; the station's clock follows its "
+             "time and speed")
     run.set_defaults(handler=_run)
 
     probe = commands.add_parser("probe", help="ask the pump on PORT who and how it is")
@@ -50,15 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--timeout", type=float, default=1.0, help="reply timeout in seconds")
     probe.set_defaults(handler=_probe)
 
-    monitor = commands.add_parser(
-        "monitor", help="monitor pumps headless; alarm transitions as JSON lines"
-    )
-    monitor.add_argument(
-        "ports", metavar="PORT", nargs="+", help="a pump's port, or CHAIR=PORT"
-    )
-    monitor.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
-    monitor.add_argument("--duration", type=float, default=None, help="stop after S seconds")
-    monitor.set_defaults(handler=_monitor)
+    _add_monitor(commands)
 
     trainer = commands.add_parser(
         "trainer", help="the trainer's console over simulated pumps (also: pump-sim --gui)",
@@ -95,6 +93,27 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.set_defaults(handler=_analyze)
     _add_export(commands)
     return parser
+
+
+def _add_monitor(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    monitor = commands.add_parser(
+        "monitor", help="monitor pumps headless; alarm transitions as JSON lines"
+    )
+    monitor.add_argument(
+        "ports", metavar="PORT", nargs="+", help="a pump's port, or CHAIR=PORT"
+    )
+    monitor.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: local SQLite)")
+    monitor.add_argument("--duration", type=float, default=None, help="stop after S seconds")
+    monitor.add_argument(
+        "--training", action="store_true",
+        help="training mode: the training database, simulated pumps only")
+    monitor.add_argument(
+        "--allow-simulated-pumps", action="store_true",
+        help="engineering: a normal monitor accepts simulated pumps (said on stderr)")
+    monitor.add_argument(
+        "--simulator-control", metavar="SOCKET", type=Path,
+        help="training: the simulator's control socket; the clock follows its time and speed")
+    monitor.set_defaults(handler=_monitor)
 
 
 def _add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -201,7 +220,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     return run_station(db_url=args.db, ports=args.ports, training=args.training,
                        allow_simulated=args.allow_simulated_pumps,
-                       idle_lock_s=args.idle_lock * 60)
+                       idle_lock_s=args.idle_lock * 60,
+                       simulator_control=args.simulator_control)
 
 
 def _trainer(args: argparse.Namespace) -> int:
@@ -219,7 +239,22 @@ def _probe(args: argparse.Namespace) -> int:
 def _monitor(args: argparse.Namespace) -> int:
     from station.monitoring.command import run_monitor
 
-    return run_monitor(args.ports, args.db, args.duration)
+    if args.simulator_control is None:
+        return run_monitor(args.ports, args.db, args.duration, training=args.training,
+                           allow_simulated=args.allow_simulated_pumps)
+    if not args.training:
+        print("infusion-station monitor: --simulator-control is for training (--training)",
+              file=sys.stderr)
+        return 2
+    from station.training.simulated_time import settings_at_speed
+    from ui.trainer.station_clock import follow_or_say
+
+    with contextlib.ExitStack() as stack:
+        clock = follow_or_say(stack, args.simulator_control, "monitor")
+        if clock is None:
+            return 1
+        return run_monitor(args.ports, args.db, args.duration, training=True,
+                           settings=settings_at_speed(clock.speed), clock=clock.utc_now)
 
 
 def _overview(args: argparse.Namespace) -> int:

@@ -288,3 +288,13 @@ def request(path: Path, message: dict[str, Any], timeout_s: float = 5.0) -> dict
     if not isinstance(reply, dict):
         raise ConnectionError(f"unexpected control reply {reply!r}")
     return reply
+
+
+def read_clock(path: Path, timeout_s: float = 2.0) -> tuple[float, float]:
+    """The running simulator's time (simulated seconds) and speed, from its control socket
+    (a training station's clock follows it: station/training/simulated_time.py)."""
+    # `since` past any step: the reply carries the clock, not the fired steps.
+    reply = request(path, {"op": "scenario", "action": "status", "since": 1 << 30}, timeout_s)
+    if "time_s" not in reply or "speed" not in reply:
+        raise ConnectionError(f"the simulator did not say its time: {reply!r:.200}")
+    return float(reply["time_s"]), float(reply["speed"])

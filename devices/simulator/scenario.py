@@ -14,6 +14,7 @@ steps alone (the first format) still works:
     [[expect]]                  # what the station should show, in scenario seconds
     pump = 1
     alarm = "pump_stall"        # a station alarm condition; or status = "P" (the pump's)
+    priority = "high"           # optional: raised at, or escalated to, this priority
     after_s = 130
     before_s = 200
     note = "..."
@@ -52,7 +53,9 @@ __all__ = [
 ]
 
 DOCUMENT_KEYS = frozenset({"title", "description", "pumps", "step", "expect"})
-EXPECT_KEYS = frozenset({"pump", "alarm", "status", "after_s", "before_s", "note"})
+EXPECT_KEYS = frozenset({"pump", "alarm", "status", "priority", "after_s", "before_s",
+                         "note"})
+PRIORITIES = ("low", "medium", "high")  # the station's alarm priorities
 _CONDITION = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_PUMPS = 99
 
@@ -71,6 +74,7 @@ class Expectation:
     alarm: str | None = None
     status: str | None = None
     note: str = ""
+    priority: str | None = None  # the alarm at this priority (raised or escalated to it)
 
 
 @dataclass(frozen=True)
@@ -199,13 +203,17 @@ def _expectation(raw: object, pumps: int) -> Expectation:
     letters = [p.value for p in Prompt]
     if status is not None and status not in letters:
         raise FaultError(f"status must be one of the pump's prompts {letters}, got {status!r}")
+    priority = raw.get("priority")
+    if priority is not None and (alarm is None or priority not in PRIORITIES):
+        raise FaultError(f"priority goes with an alarm and is one of {list(PRIORITIES)}, "
+                         f"got {priority!r:.60}")
     after_s, before_s = _seconds(raw, "after_s"), _seconds(raw, "before_s")
     if before_s <= after_s:
         raise FaultError(f"before_s ({before_s:g}) must be after after_s ({after_s:g})")
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise FaultError(f"note must be text, got {note!r:.60}")
-    return Expectation(pump, after_s, before_s, alarm, status, note)
+    return Expectation(pump, after_s, before_s, alarm, status, note, priority)
 
 
 def _seconds(raw: Mapping[str, Any], key: str) -> float:

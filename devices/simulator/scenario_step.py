@@ -11,6 +11,11 @@ One `[[step]]` table per step (the file around them is in scenario.py):
     prompt = "..."          # optional: what the trainer reads now (a step may be only this)
     stand_in = true         # optional: the trainee's part, played only without a trainee
 
+A `station = "pause"` step is the nurse's action at the station (start, pause, resume,
+reaction; see STATION_ACTIONS), with `params` for it: the simulator only logs it (the
+fired step carries it as "station"), and whoever plays the nurse's part (a trainee, or
+the headless run: station/training/scenario_nurse.py) records it through the services.
+
 Every step is checked when the file is loaded; an error names the step.
 """
 
@@ -27,7 +32,14 @@ from devices.simulator.fleet import SETTING_NAMES, Fleet
 from devices.simulator.physics import LineParams
 from devices.simulator.pump import KEYPAD_COMMANDS
 
-ACTIONS = ("inject", "clear", "set", "keypad")
+ACTIONS = ("inject", "clear", "set", "keypad", "station")
+# The nurse's actions at the station a scenario may name, and the numbers each takes.
+STATION_ACTIONS: Mapping[str, frozenset[str]] = {
+    "start": frozenset({"rate_ml_h", "volume_ml"}),  # check in, start on the chair's pump
+    "pause": frozenset(),  # a bathroom break (F4)
+    "resume": frozenset(),  # at the same rate
+    "reaction": frozenset({"grade"}),  # a side effect; the infusion is interrupted (F5)
+}
 STEP_KEYS = frozenset({"at_s", "pump", "params", "duration_s", "prompt", "stand_in", *ACTIONS})
 MAX_PROMPT_CHARS = 1000
 
@@ -44,6 +56,7 @@ class Step:
     duration_s: float | None = None
     values: Mapping[str, float] = field(default_factory=dict)
     keys: tuple[str, ...] = ()  # keypad commands, in order
+    station: str | None = None  # the nurse's action at the station (STATION_ACTIONS)
     prompt: str | None = None
     stand_in: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)  # as written
@@ -74,6 +87,9 @@ class Step:
             text = "set " + " ".join(f"{k}={v:g}" for k, v in self.values.items())
         elif self.action == "keypad":
             text = "keypad " + ", ".join(self.keys)
+        elif self.action == "station":
+            numbers = " ".join(f"{k}={v:g}" for k, v in self.values.items())
+            text = f"at the station: {self.station} {numbers}".rstrip()
         else:
             return "prompt"
         return f"{who}: {text}" + (" (stand-in for the trainee)" if self.stand_in else "")
@@ -112,8 +128,10 @@ def parse_step(raw: object) -> Step:
     if not isinstance(stand_in, bool):
         raise FaultError(f"stand_in must be true or false, got {stand_in!r}")
     action = actions[0] if actions else "prompt"
-    if action != "inject" and ("params" in raw or "duration_s" in raw):
-        raise FaultError("params and duration_s go with inject only")
+    if (action not in ("inject", "station") and "params" in raw) or (
+            action != "inject" and "duration_s" in raw):
+        raise FaultError("duration_s goes with inject only; params go with inject only, "
+                         "or with station")
     base: dict[str, Any] = {"prompt": prompt, "stand_in": stand_in,
                             "raw": {k: v for k, v in raw.items() if k != "at_s"}}
     if action == "inject":
@@ -129,11 +147,33 @@ def parse_step(raw: object) -> Step:
         return Step(at_s, action, pump, keys=keypad_keys(raw["keypad"]), **base)
     if action == "prompt":
         return Step(at_s, action, pump, **base)
+    if action == "station":
+        name, values = _station(raw["station"], raw.get("params") or {})
+        return Step(at_s, action, pump, station=name, values=values, **base)
     values = raw["set"]
     if not isinstance(values, dict) or not values:
         raise FaultError(f"set takes a table of parameter = number, got {values!r}")
     return Step(at_s, action, pump, values={key: _set_value(key, v) for key, v in values.items()},
                 **base)
+
+
+def _station(name: object, params: object) -> tuple[str, dict[str, float]]:
+    if not isinstance(name, str) or name not in STATION_ACTIONS:
+        raise FaultError(f"station takes one of {sorted(STATION_ACTIONS)}, got {name!r:.60}")
+    if not isinstance(params, dict):
+        raise FaultError(f"params take a table of name = number, got {params!r:.60}")
+    allowed = STATION_ACTIONS[name]
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise FaultError(f"station {name} takes {sorted(allowed) or 'no params'}, "
+                         f"got {unknown}")
+    values = {}
+    for key, value in params.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                math.isfinite(value) and value > 0):
+            raise FaultError(f"params.{key} must be a positive number, got {value!r:.60}")
+        values[key] = float(value)
+    return name, values
 
 
 def _prompt(value: object) -> str | None:
@@ -181,8 +221,14 @@ class FiredStep:
     step: Step | None = field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
-        return {"at_s": round(self.at_s, 3), "text": self.text, "prompt": self.prompt,
-                "problems": list(self.problems)}
+        fired: dict[str, Any] = {"at_s": round(self.at_s, 3), "text": self.text,
+                                 "prompt": self.prompt, "problems": list(self.problems)}
+        step = self.step
+        if step is not None and step.station is not None:
+            # For whoever plays the nurse's part: what to record, at which chair.
+            fired["station"] = {"action": step.station, "pump": step.pump,
+                                "params": dict(step.values)}
+        return fired
 
 
 class ScenarioRunner:

@@ -13,6 +13,7 @@ from station.training.database_purpose import (
     is_training,
     open_for,
     read_purpose,
+    training_database_url,
     training_stamp,
 )
 from station.training.pump_admission import PumpAdmission
@@ -28,5 +29,6 @@ __all__ = [
     "is_training",
     "open_for",
     "read_purpose",
+    "training_database_url",
     "training_stamp",
 ]

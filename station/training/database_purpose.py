@@ -14,12 +14,14 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
+import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.persistence.audit import AuditEntry
 from station.persistence.audit_log import AuditLog
+from station.persistence.database import APP_NAME
 from station.persistence.delivery import Infusion
 from station.persistence.errors import StorageError, storage_errors
 from station.persistence.people import ActorKind, Patient, User
@@ -120,6 +122,12 @@ def _is_training_file(session: Session) -> bool:
         return False
     path = Path(url.database)
     return path.parent.name == TRAINING_FOLDER and path.name == "training.sqlite"
+
+
+def training_database_url() -> str:
+    """Training keeps its records apart: never the station's database."""
+    path = platformdirs.user_data_path(APP_NAME) / TRAINING_FOLDER / "training.sqlite"
+    return f"sqlite:///{path}"
 
 
 def open_for(url: str | None, purpose: DatabasePurpose) -> Engine:

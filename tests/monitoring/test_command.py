@@ -26,7 +26,7 @@ def test_monitor_prints_each_alarm_transition_as_json_and_stores_it(
     codes: list[int] = []
     runner = threading.Thread(target=lambda: codes.append(run_monitor(
         [f"C1={sim.ports[0].port}"], sqlite_file, None, settings=FAST, out=out, err=err,
-        stop=stop)))
+        stop=stop, allow_simulated=True)))  # pump-sim on a normal monitor: engineering
     runner.start()
     try:
         # A fresh pump latches `A?R`; the first poll shows its prompt again.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from devices.simulator.scenario import load_scenario_file
 from station.alarms import CONDITIONS
 from tests.support.simulator_process import REPO_ROOT
-from tests.training.scenario_run import ScenarioRun
+from tests.training.scenario_run import ScenarioRun, SpeedChange
 
 SCENARIOS = sorted((REPO_ROOT / "resources" / "scenarios").glob("*.*"))
 
@@ -41,6 +41,8 @@ def test_a_shipped_scenario_raises_what_it_teaches_on_time(
     for expectation in scenario.expectations:
         times = seen.times(expectation)
         what = expectation.alarm or f"status {expectation.status}"
+        if expectation.priority:
+            what += f" at {expectation.priority}"
         assert times, f"{what} on pump {expectation.pump} never seen; saw {seen.raised}"
         first = min(t for t in times if t >= expectation.after_s - 1e-9) \
             if expectation.status else times[0]
@@ -50,3 +52,23 @@ def test_a_shipped_scenario_raises_what_it_teaches_on_time(
     fired = run.scenario_status["fired"]
     assert isinstance(fired, list) and fired
     assert all(not step["problems"] for step in fired), fired
+    assert run.nurse_problems == []  # every station step was recorded
+
+
+def test_the_station_s_timers_follow_a_speed_change_during_the_run(
+        sessions: sessionmaker[Session]) -> None:
+    # The trainer starts the break scenario at 15x and moves the slider to 45x during
+    # the break: the overrun still comes at 10 and 20 minutes of simulated pause (a
+    # station on wall time, or on the first speed, raises it far too late).
+    path = REPO_ROOT / "resources" / "scenarios" / "bathroom-break-overrun.toml"
+    scenario = load_scenario_file(path)
+    run = ScenarioRun(path, scenario, sessions, speed=15.0,
+                      speed_change=SpeedChange(at_sim_s=450.0, speed=45.0))
+    seen = run.run()
+    assert run.clock.speed == 45.0
+    overruns = [e for e in scenario.expectations if e.alarm == "pause_overrun"]
+    assert [e.priority for e in overruns] == ["medium", "high"]
+    for expectation in overruns:
+        times = seen.times(expectation)
+        assert times and expectation.after_s <= times[0] <= expectation.before_s, (
+            expectation, times)

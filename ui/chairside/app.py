@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session, sessionmaker
 
-from devices.driver import DriverConfig, PumpIdentified
+from devices.driver import PumpIdentified
 from devices.simulator.process import SimulatorProcess
 from station.access.authenticate import Authenticator
 from station.access.session import StationSession
@@ -40,7 +39,6 @@ from station.monitoring import (
     parse_endpoints,
 )
 from station.persistence import AuditLog, make_sessionmaker, open_database
-from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
 from station.services import Actor, StationServices
 from station.services.bundle import load_library
@@ -50,7 +48,9 @@ from station.training import (
     PumpGate,
     claim_database,
     open_for,
+    training_database_url,
 )
+from station.training.simulated_time import SimulatorTime, settings_at_speed
 from station.unit.leases import ChairInUseError
 from station.unit.membership import unit_member
 from ui.alarms.alarm_actions import AlarmActions
@@ -72,6 +72,7 @@ from ui.signin.training_users import (
     TRAINING_NURSE_PIN,
     add_training_users,
 )
+from ui.trainer.station_clock import follow_or_say, following_simulator
 from ui.workflows.service_runner import ServiceRunner
 
 log = logging.getLogger(__name__)
@@ -171,12 +172,7 @@ def no_sound() -> None:
     """For `open_demo(sound=...)`: a station without alarm sound (tests, screenshots)."""
 
 
-def demo_settings(speed: float) -> MonitorSettings:
-    """Poll a sped-up simulator faster, so there is about one sample per pump second."""
-    if speed <= 1:
-        return MonitorSettings()
-    poll = max(0.1, 1.0 / speed)
-    return MonitorSettings(driver=DriverConfig(poll_interval_s=poll), detection_time_scale=speed)
+demo_settings = settings_at_speed  # the demo's name for it
 
 
 def program_when_identified(monitoring: MonitoringService, starts: Sequence[DemoStart],
@@ -251,8 +247,9 @@ def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session
 
 @contextlib.contextmanager
 def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
-                services: StationServices) -> Iterator[MonitoringService]:
-    monitoring = monitoring_for(endpoints, sessions, services, MonitorSettings())
+                services: StationServices, settings: MonitorSettings,
+                clock: Callable[[], datetime] | None) -> Iterator[MonitoringService]:
+    monitoring = monitoring_for(endpoints, sessions, services, settings, clock=clock)
     # The chairs' leases first (ChairInUseError if another live station of the unit has
     # one), then the pumps; the leases are given back after the monitoring stops.
     with unit_member(monitoring, sessions.kw["bind"]):
@@ -263,19 +260,16 @@ def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
             monitoring.stop()
 
 
-def training_database_url() -> str:
-    """Training on real pumps keeps its records apart: never the station's database."""
-    path = platformdirs.user_data_path(APP_NAME) / "training" / "training.sqlite"
-    return f"sqlite:///{path}"
-
-
 def run_station(db_url: str | None, ports: list[str], training: bool,
                 allow_simulated: bool = False,
-                idle_lock_s: float = DEFAULT_IDLE_LOCK_S) -> int:
+                idle_lock_s: float = DEFAULT_IDLE_LOCK_S, *,
+                simulator_control: Path | None = None) -> int:
     """The workstation on real pumps: `LABEL=PORT` or `PORT` each (1-4); exit status.
 
     `training`: the TRAINING mark, and without `db_url` the training database; only
     simulated pumps. `allow_simulated`: the engineering setting of a normal station.
+    `simulator_control` (training only): the simulator's control socket; the station's
+    clock then follows the simulator's time and speed (docs/training.md).
     Nobody is signed in at start: the sign-in screen covers the chairs (alarms stay on it).
     """
     try:
@@ -289,6 +283,10 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
     if training and allow_simulated:
         print("infusion-station run: --allow-simulated-pumps is for a normal station; "
               "training accepts simulated pumps only", file=sys.stderr)
+        return 2
+    if simulator_control is not None and not training:
+        print("infusion-station run: --simulator-control is for a training station",
+              file=sys.stderr)
         return 2
     if training and db_url is None:
         db_url = training_database_url()
@@ -305,13 +303,32 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
               "`infusion-station user add`", file=sys.stderr)
         engine.dispose()
         return 1
+    with contextlib.ExitStack() as stack:
+        stack.callback(engine.dispose)
+        clock = None
+        if simulator_control is not None:
+            clock = follow_or_say(stack, simulator_control, "run")
+            if clock is None:
+                return 1
+        return _station_on(endpoints, sessions, tz, training=training,
+                           allow_simulated=allow_simulated, idle_lock_s=idle_lock_s,
+                           clock=clock)
+
+
+def _station_on(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session], tz: tzinfo,
+                *, training: bool, allow_simulated: bool, idle_lock_s: float,
+                clock: SimulatorTime | None) -> int:
+    """The window over the pumps until it is closed; on the simulator's clock if given."""
     session = StationSession()
-    services = StationServices.build(sessions, clock=lambda: datetime.now(UTC),
-                                     library=load_library(), actor=session, clinic_tz=tz)
+    now = (lambda: datetime.now(UTC)) if clock is None else clock.utc_now
+    services = StationServices.build(sessions, clock=now, library=load_library(),
+                                     actor=session, clinic_tz=tz)
     access = AccessSetup(Authenticator(sessions), session, idle_lock_s=idle_lock_s)
+    settings = MonitorSettings() if clock is None else demo_settings(clock.speed)
     _application()
     try:
-        with _monitoring(endpoints, sessions, services) as monitoring:
+        with _monitoring(endpoints, sessions, services, settings,
+                         None if clock is None else clock.utc_now) as monitoring:
             station = build_station(monitoring, services, sessions, training=training, tz=tz,
                                     sound=AlarmSound(), access=access,
                                     admission=PumpAdmission(training, allow_simulated))
@@ -322,8 +339,6 @@ def run_station(db_url: str | None, ports: list[str], training: bool,
     except ChairInUseError as exc:  # another live station of the unit monitors the chair
         print(f"infusion-station run: {exc}", file=sys.stderr)
         return 2
-    finally:
-        engine.dispose()
     return 0
 
 
@@ -336,6 +351,7 @@ class Demo:
     monitoring: MonitoringService
     services: StationServices
     sessions: sessionmaker[Session]
+    clock: SimulatorTime | None = None  # the station's, following the simulator's
 
 
 @contextlib.contextmanager
@@ -345,7 +361,8 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
               clock: Callable[[], datetime] | None = None,
               admission: PumpAdmission | None = None,
               idle_lock_s: float = DEFAULT_IDLE_LOCK_S,
-              idle_clock: Callable[[], float] | None = None
+              idle_clock: Callable[[], float] | None = None,
+              follow_simulator: bool = False,
               ) -> Iterator[Demo]:
     """Training database, `pump-sim`, demo schedule, monitoring and window (not shown).
 
@@ -354,9 +371,10 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
     `admission`: the pump rules (default: training's; tests try a normal station's).
     The training nurse is signed in (through the real sign-in, with the training PIN);
     the lock after `idle_lock_s` (on `idle_clock`) shows the training users' credentials.
+    `follow_simulator` (without `clock`): the station's clock follows the simulator's time
+    and speed, so its timers keep pace when the trainer changes the speed.
     """
     tz = local_tz()
-    now = clock or (lambda: datetime.now(UTC))
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(
             tempfile.TemporaryDirectory(prefix="infusion-station-training-")))
@@ -366,6 +384,10 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         sessions = make_sessionmaker(engine)
         simulator = stack.enter_context(SimulatorProcess(pumps=pumps, speed=speed, seed=seed,
                                                          extra_args=sim_args))
+        following = stack.enter_context(following_simulator(simulator.ports[0].control)) \
+            if follow_simulator and clock is None else None
+        clock = clock or (None if following is None else following.utc_now)
+        now = clock or (lambda: datetime.now(UTC))
         labels = [f"C{port.pump}" for port in simulator.ports]
         day = seed_demo_day(sessions, [(label, port.serial) for label, port in
                                        zip(labels, simulator.ports, strict=True)],
@@ -394,7 +416,7 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
                                 access=access)
         stack.callback(station.close)
         monitoring.start()
-        yield Demo(station, simulator, monitoring, services, sessions)
+        yield Demo(station, simulator, monitoring, services, sessions, following)
 
 
 def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
@@ -408,7 +430,8 @@ def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,
         print(f"infusion-station demo: --pumps must be 1-{MAX_CHAIRS}", file=sys.stderr)
         return 2
     try:
-        with open_demo(pumps, speed, seed, idle_lock_s=idle_lock_s) as demo:
+        with open_demo(pumps, speed, seed, idle_lock_s=idle_lock_s,
+                       follow_simulator=True) as demo:
             _run_window(demo.station, duration_s, size)
     except (StorageError, OSError, RuntimeError, TimeoutError) as exc:
         # What a trainer can act on (no simulator, no room for the training file ...).
