@@ -98,6 +98,11 @@ class LibraryAdministration:
             "reason": reason.strip()})
         return library
 
+    @property
+    def actor(self) -> ActingUser:
+        """Who the changes are made for (the station's session: whoever is signed in)."""
+        return self._actor
+
     def current_settings(self) -> LibrarySettings:
         """The installed library's settings, read from its file (on a worker thread)."""
         return read_settings(self._path.read_text(encoding="utf-8"))

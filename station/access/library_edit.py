@@ -126,6 +126,27 @@ def read_value(key: str, text: str) -> Number | None:
     return int(value)
 
 
+def read_step(number: int, rate_text: str, minutes_text: str) -> Step:
+    """Titration step ``number`` (from 1) as typed: a rate, and minutes or blank."""
+    where = f"Titration step {number}"
+    try:
+        rate = float(rate_text.strip())
+    except ValueError:
+        raise FieldRefusedError(STEPS_KEY, f"{where}: the rate {rate_text.strip()!r} is "
+                                "not a number") from None
+    if not math.isfinite(rate) or rate <= 0:
+        raise FieldRefusedError(STEPS_KEY, f"{where}: the rate must be a number above 0")
+    typed = minutes_text.strip()
+    if not typed:
+        minutes = None
+    elif not typed.isdigit():
+        raise FieldRefusedError(STEPS_KEY, f"{where}: give whole minutes, or leave it blank "
+                                "for the last step")
+    else:
+        minutes = int(typed)
+    return (int(rate) if rate.is_integer() else rate), minutes
+
+
 def check_entry(table: str, values: Mapping[str, Number | None],
                 steps: Sequence[Step] | None) -> None:
     """Refuse values that cannot stand together in ``table`` (after the edit)."""

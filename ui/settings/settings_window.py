@@ -1,0 +1,247 @@
+"""Alarm settings and drug-library entries, for a charge nurse or an administrator.
+
+Thin: the audited `LibraryAdministration`, the station's signed-in session and the
+service runner come in through the constructor. The file is read and changed on the
+runner's worker; the window checks each typed value (naming the field) and the
+service validates the whole library before anything is written. Anyone else sees the
+same values read-only, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.access.library_admin import LibraryAdministration
+from station.access.library_edit import (
+    ALARM_FIELDS,
+    DRUG_FIELDS,
+    STEPS_KEY,
+    FieldRefusedError,
+    LibrarySettings,
+    TableSettings,
+)
+from station.access.roles import Permission, allows
+from station.domain.library_checker import DrugLibraryError
+from station.services import AccessDeniedError, NotSignedInError
+from station.services.context import ActingUser
+from ui.settings.fields_form import FieldsForm
+from ui.settings.steps_editor import StepsEditor
+from ui.workflows.service_runner import ServiceRunner
+from ui.workflows.widgets import MessageLine, big_label, touch_button
+
+APPLIES_AT_START = ("The station reads these settings when it starts: a saved change "
+                    "applies from the next start of the station.")
+_MAY = (Permission.CHANGE_ALARM_SETTINGS, Permission.CHANGE_DRUG_LIBRARY)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A change the service refused (nothing was written), and the field it names."""
+
+    message: str
+    key: str | None = None
+
+
+def edit_permission(who: ActingUser, locked: bool) -> tuple[bool, str]:
+    """Whether ``who`` may change the settings now, and the words that say so."""
+    if locked:
+        return False, "Read only: the station is locked. Sign in at the station first."
+    try:
+        name, roles = who.name, who.roles
+    except NotSignedInError:
+        return False, "Read only: nobody is signed in at this station."
+    if all(allows(roles, permission) for permission in _MAY):
+        return True, f"{name} may change these settings; every change is audited."
+    held = " and ".join(sorted(role.value.replace("_", " ") for role in roles)) or "no role"
+    return False, (f"Read only: {name} is signed in as {held}. Only a charge nurse or an "
+                   "administrator changes alarm settings and the drug library.")
+
+
+class SettingsWindow(QWidget):
+    """Two tabs: alarm settings (defaults, per unit, per drug) and drug entries."""
+
+    def __init__(self, admin: LibraryAdministration, who: ActingUser, runner: ServiceRunner,
+                 *, locked: Callable[[], bool] = lambda: False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Alarm settings and drug library")
+        self._admin, self._who, self._runner, self._locked = admin, who, runner, locked
+        self._settings: LibrarySettings | None = None
+        self.may_edit = False
+        self.access = big_label(points=13)
+        self.access.setAccessibleName("Who may change the settings")
+        self.applies = QLabel(APPLIES_AT_START)
+        self.applies.setWordWrap(True)
+        self.applies.setAccessibleName("When a change applies")
+        self.alarm_table = QComboBox()
+        self.alarm_table.setAccessibleName("Alarm settings of")
+        self.alarm_form = FieldsForm(ALARM_FIELDS)
+        self.drug = QComboBox()
+        self.drug.setAccessibleName("Drug")
+        self.drug_form = FieldsForm(DRUG_FIELDS)
+        self.steps = StepsEditor()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._alarm_page(), "Alarm settings")
+        self.tabs.addTab(self._drug_page(), "Drug library")
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason for the change")
+        self.reason.setPlaceholderText("Why (pharmacy review, unit policy ...); it is audited")
+        self.save_button = touch_button("Save", "Save the change")
+        self.save_button.clicked.connect(self.save)
+        self.message = MessageLine()
+        self.alarm_table.currentIndexChanged.connect(lambda _i: self._show_alarm_table())
+        self.drug.currentIndexChanged.connect(lambda _i: self._show_drug())
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Reason:"))
+        bottom.addWidget(self.reason, 1)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.access)
+        layout.addWidget(self.applies)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.message)
+
+    def _alarm_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        pick = QFormLayout()
+        pick.addRow("Settings of:", self.alarm_table)
+        layout.addLayout(pick)
+        layout.addWidget(self.alarm_form)
+        layout.addStretch(1)
+        return page
+
+    def _drug_page(self) -> QWidget:
+        page = QWidget()
+        layout = QHBoxLayout(page)
+        left = QVBoxLayout()
+        pick = QFormLayout()
+        pick.addRow("Drug:", self.drug)
+        left.addLayout(pick)
+        left.addWidget(self.drug_form)
+        left.addStretch(1)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.steps, 2)
+        return page
+
+    # -- reading --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Who may edit (now), and the library as its file says (read on the worker)."""
+        self.may_edit, words = edit_permission(self._who, self._locked())
+        self.access.setText(words)
+        self.access.setStyleSheet("" if self.may_edit else "color: #5a3d00;")
+        for form in (self.alarm_form, self.drug_form):
+            form.set_read_only(not self.may_edit)
+        self.steps.set_read_only(not self.may_edit)
+        self.reason.setEnabled(self.may_edit)
+        self.save_button.setEnabled(self.may_edit)
+        self._runner.call(self._admin.current_settings, self._show_settings,
+                          self.message.problem, doing="read the drug library")
+
+    def _show_settings(self, settings: object) -> None:
+        assert isinstance(settings, LibrarySettings)
+        self._settings = settings
+        for combo, tables in ((self.alarm_table, settings.tables),
+                              (self.drug, [t for t in settings.tables
+                                           if t.table.startswith("drug.")])):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for table in tables:
+                combo.addItem(table.title, table.table)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        self._show_alarm_table()
+        self._show_drug()
+
+    def _table(self, combo: QComboBox) -> TableSettings | None:
+        name = combo.currentData()
+        if self._settings is None or not isinstance(name, str):
+            return None
+        return self._settings.table(name)
+
+    def _show_alarm_table(self) -> None:
+        table = self._table(self.alarm_table)
+        if table is not None:
+            unset = "" if table.table == "defaults" else "not set here: the defaults apply"
+            self.alarm_form.show_values(table.values, unset=unset)
+
+    def _show_drug(self) -> None:
+        table = self._table(self.drug)
+        if table is None:
+            return
+        self.drug_form.show_values(table.values, unset="not set here: the defaults apply",
+                                   rate_unit=table.rate_unit)
+        self.steps.setVisible(table.steps is not None)
+        self.steps.show_steps(table.steps or (), table.rate_unit)
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Check the fields of the shown tab, then have the service store the change."""
+        on_drugs = self.tabs.currentIndex() == 1
+        table = self._table(self.drug if on_drugs else self.alarm_table)
+        if not self.may_edit or table is None:
+            return
+        form = self.drug_form if on_drugs else self.alarm_form
+        try:
+            changes = form.values()
+            steps = self.steps.steps() if on_drugs and table.steps is not None else None
+        except FieldRefusedError as refused:
+            self._refused(Refusal(str(refused), refused.key))
+            return
+        reason, admin = self.reason.text(), self._admin
+        self.save_button.setEnabled(False)
+        self.message.done("Saving ...")
+
+        def change() -> object:
+            return _attempt(lambda: admin.change_entry(table.table, changes, reason, steps))
+        self._runner.call(change, lambda result: self._saved(result, table.title),
+                          self._failed, doing="save the settings")
+
+    def _saved(self, result: object, title: str) -> None:
+        self.save_button.setEnabled(self.may_edit)
+        if isinstance(result, Refusal):
+            self._refused(result)
+            return
+        self.reason.clear()
+        self.message.done(f"Saved and audited: {title}. {APPLIES_AT_START}")
+        self._runner.call(self._admin.current_settings, self._show_settings,
+                          self.message.problem, doing="read the drug library")
+
+    def _failed(self, message: str) -> None:
+        self.save_button.setEnabled(self.may_edit)
+        self.message.problem(f"{message} Nothing was changed.")
+
+    def _refused(self, refusal: Refusal) -> None:
+        self.message.problem(f"Not saved: {refusal.message}. The library is unchanged.")
+        if refusal.key == STEPS_KEY:
+            self.steps.table.setFocus()
+        elif refusal.key is not None:
+            form = self.drug_form if self.tabs.currentIndex() == 1 else self.alarm_form
+            form.mark_wrong(refusal.key)
+
+
+def _attempt(change: Callable[[], object]) -> object:
+    """On the worker: the new library, or a Refusal for what the nurse can correct."""
+    try:
+        return change()
+    except FieldRefusedError as refused:
+        return Refusal(str(refused), refused.key)
+    except (DrugLibraryError, AccessDeniedError, ValueError) as refused:
+        return Refusal(str(refused))
+
