@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from station.access.library_edit import Number, read_value
 from ui.workflows.widgets import TOUCH_PX
 
 _WRONG = "QLineEdit { border: 3px solid #a00000; }"
+# Read-only fields must not look like ones waiting for input (the nurse's view).
+_READ_ONLY = "QLineEdit:read-only { background: #e6e6e6; color: #1a1a1a; }"
 
 
 def _shown(value: Number | None) -> str:
@@ -33,6 +36,8 @@ class FieldsForm(QWidget):
             edit.setMaximumWidth(220)
             label = QLabel(words)
             label.setBuddy(edit)
+            label.setMinimumHeight(TOUCH_PX)  # the words level with their field
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             self.edits[key], self.labels[key] = edit, label
             layout.addRow(label, edit)
 
@@ -42,7 +47,7 @@ class FieldsForm(QWidget):
         for key, edit in self.edits.items():
             edit.setText(_shown(values.get(key)))
             edit.setPlaceholderText(unset)
-            edit.setStyleSheet("")
+            edit.setStyleSheet(_READ_ONLY)
             words = self._words[key]
             if rate_unit and key.startswith(("hard_", "soft_")):
                 words = f"{words} ({rate_unit})"

@@ -39,8 +39,9 @@ from station.services.context import ActingUser
 from ui.settings.fields_form import FieldsForm
 from ui.settings.steps_editor import StepsEditor
 from ui.workflows.service_runner import ServiceRunner
-from ui.workflows.widgets import MessageLine, big_label, touch_button
+from ui.workflows.widgets import TOUCH_PX, MessageLine, big_label, touch_button
 
+FONT_PT = 12  # read at arm's length, as the chair panels are
 APPLIES_AT_START = ("The station reads these settings when it starts: a saved change "
                     "applies from the next start of the station.")
 _MAY = (Permission.CHANGE_ALARM_SETTINGS, Permission.CHANGE_DRUG_LIBRARY)
@@ -77,13 +78,19 @@ class SettingsWindow(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Alarm settings and drug library")
+        # A style sheet, not setFont: the fields' and tabs' own style sheets would stop
+        # a font set on the window from reaching them.
+        self.setStyleSheet(f"QWidget {{ font-size: {FONT_PT}pt; }}"
+                           f" QLabel#access {{ font-size: {FONT_PT + 1}pt; font-weight: bold; }}")
         self._admin, self._who, self._runner, self._locked = admin, who, runner, locked
         self._settings: LibrarySettings | None = None
         self.may_edit = False
-        self.access = big_label(points=13)
+        self.access = big_label(points=FONT_PT + 1)
+        self.access.setObjectName("access")
         self.access.setAccessibleName("Who may change the settings")
         self.applies = QLabel(APPLIES_AT_START)
         self.applies.setWordWrap(True)
+        self.applies.setStyleSheet("background: #dde8f5; color: #0b2a4a; padding: 4px;")
         self.applies.setAccessibleName("When a change applies")
         self.alarm_table = QComboBox()
         self.alarm_table.setAccessibleName("Alarm settings of")
@@ -92,12 +99,17 @@ class SettingsWindow(QWidget):
         self.drug.setAccessibleName("Drug")
         self.drug_form = FieldsForm(DRUG_FIELDS)
         self.steps = StepsEditor()
+        for combo in (self.alarm_table, self.drug):
+            combo.setMinimumHeight(TOUCH_PX)
         self.tabs = QTabWidget()
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 180px;"
+                                " padding: 2px 8px; }")
         self.tabs.addTab(self._alarm_page(), "Alarm settings")
         self.tabs.addTab(self._drug_page(), "Drug library")
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason for the change")
         self.reason.setPlaceholderText("Why (pharmacy review, unit policy ...); it is audited")
+        self.reason.setMinimumHeight(TOUCH_PX)
         self.save_button = touch_button("Save", "Save the change")
         self.save_button.clicked.connect(self.save)
         self.message = MessageLine()
@@ -162,7 +174,8 @@ class SettingsWindow(QWidget):
             combo.blockSignals(True)
             combo.clear()
             for table in tables:
-                combo.addItem(table.title, table.table)
+                title = table.title.removeprefix("Drug ") if combo is self.drug else table.title
+                combo.addItem(title, table.table)
             combo.setCurrentIndex(max(0, combo.findData(chosen)))
             combo.blockSignals(False)
         self._show_alarm_table()

@@ -25,9 +25,13 @@ class StepsEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel("Titration steps (the last runs until the volume is in)")
+        self.title.setWordWrap(True)
         self.table = QTableWidget(0, 2)
         self.table.setAccessibleName("Titration steps")
         self.table.setHorizontalHeaderLabels(["Rate", "Minutes"])
+        self.table.setStyleSheet(
+            "QTableWidget { background: #ffffff; } "
+            "QTableWidget[readOnly=\"true\"] { background: #e6e6e6; }")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(36)
         self.add_button = touch_button("Add step", "Add a titration step")
@@ -45,7 +49,7 @@ class StepsEditor(QWidget):
         layout.addLayout(buttons)
 
     def show_steps(self, steps: Sequence[Step], rate_unit: str) -> None:
-        self.table.setHorizontalHeaderLabels([f"Rate ({rate_unit})", "Minutes"])
+        self.table.setHorizontalHeaderLabels([f"Rate ({rate_unit})", "Minutes (last: blank)"])
         self.table.setRowCount(0)
         for rate, minutes in steps:
             self._add_row(f"{rate:g}", "" if minutes is None else str(minutes))
@@ -59,6 +63,9 @@ class StepsEditor(QWidget):
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.NoEditTriggers if read_only else
             QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.table.setProperty("readOnly", read_only)
+        self.table.style().unpolish(self.table)
+        self.table.style().polish(self.table)
         self.add_button.setEnabled(not read_only)
         self.remove_button.setEnabled(not read_only)
 
