@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.access.library_edit import (
-    ALARM_FIELDS,
+    ALARM_KEYS,
     STEPS_KEY,
     LibrarySettings,
     Number,
@@ -123,7 +123,7 @@ class LibraryAdministration:
         changed = {k: v for k, v in changes.items() if current.values.get(k) != v}
         new_steps = None if steps is None or tuple(steps) == current.steps else tuple(steps)
         for key in changed:
-            require(self._actor, Permission.CHANGE_ALARM_SETTINGS if key in ALARM_FIELDS
+            require(self._actor, Permission.CHANGE_ALARM_SETTINGS if key in ALARM_KEYS
                     else Permission.CHANGE_DRUG_LIBRARY)
         if new_steps is not None:
             require(self._actor, Permission.CHANGE_DRUG_LIBRARY)
@@ -135,7 +135,7 @@ class LibraryAdministration:
         text = edited_text(old, table, changed, new_steps)
         library = parse_drug_library(text, source=self._path.name)
         entries: list[tuple[str, dict[str, object]]] = [
-            ("alarm_setting.changed" if key in ALARM_FIELDS else "drug_library.entry_changed",
+            ("alarm_setting.changed" if key in ALARM_KEYS else "drug_library.entry_changed",
              {"table": table, "key": key, "from": current.values.get(key), "to": value})
             for key, value in changed.items()]
         if new_steps is not None:

@@ -21,6 +21,12 @@ from typing import Any
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from station.alarms import CONDITIONS, AlarmPolicy
+from station.domain.drug_library_loader import (
+    AUDIO_PAUSE_KEY,
+    ESCALATION_KEYS,
+    MAX_AUDIO_PAUSE_MIN,
+)
 from station.domain.library_checker import MAX_MINUTES
 
 Number = int | float
@@ -43,6 +49,20 @@ DRUG_FIELDS: dict[str, str] = {
     "site_check_interval_min": ALARM_FIELDS["site_check_interval_min"],
     "observation_min": "Observation after the end (min)",
 }
+# Unit-wide ([alarm_timing]): blank is the station's built-in value, in TIMING_DEFAULTS.
+TIMING_FIELDS: dict[str, str] = {
+    AUDIO_PAUSE_KEY: "Audio pause lasts (min)",
+    **{key: f"{name.replace('_', ' ').capitalize().replace('Kvo', 'KVO')}: escalates "
+            "after (min)"
+       for key, name in ESCALATION_KEYS.items()},
+}
+TIMING_DEFAULTS: dict[str, float] = {
+    AUDIO_PAUSE_KEY: AlarmPolicy().audio_pause_s / 60,
+    **{key: (CONDITIONS[name].escalate_after_s or 0) / 60
+       for key, name in ESCALATION_KEYS.items()},
+}
+ALARM_KEYS = frozenset({*ALARM_FIELDS, *TIMING_FIELDS})  # CHANGE_ALARM_SETTINGS
+TIMING_TABLE = "alarm_timing"
 STEPS_KEY = "titration.steps"
 _REQUIRED = {"hard_min", "hard_max", "observation_min"}
 _ZERO_OK = {"observation_min"}
@@ -81,7 +101,7 @@ class LibrarySettings:
 def read_settings(text: str) -> LibrarySettings:
     """The settings in a library text (already validated: it is the installed one)."""
     data = tomllib.loads(text)
-    keys = {*ALARM_FIELDS, *DRUG_FIELDS}
+    keys = {*ALARM_FIELDS, *DRUG_FIELDS, *TIMING_FIELDS}
 
     def numbers(table: Mapping[str, Any]) -> dict[str, Number]:
         return {k: v for k, v in table.items() if k in keys and isinstance(v, int | float)}
@@ -90,6 +110,8 @@ def read_settings(text: str) -> LibrarySettings:
                             numbers(data.get("defaults", {})))]
     tables += [TableSettings(f"units.{name}", f"Unit {name}", numbers(unit))
                for name, unit in data.get("units", {}).items()]
+    tables.append(TableSettings(TIMING_TABLE, "Alarm timing (every unit)",
+                                numbers(data.get(TIMING_TABLE, {}))))
     for drug in data.get("drug", []):
         titration = drug.get("titration")
         steps = None if titration is None else tuple(
@@ -101,29 +123,43 @@ def read_settings(text: str) -> LibrarySettings:
 
 def read_value(key: str, text: str) -> Number | None:
     """The number typed for ``key`` (blank: None, the key is not set in this table)."""
-    label = ALARM_FIELDS.get(key) or DRUG_FIELDS.get(key, key)
     typed = text.strip()
     if not typed:
         return None
     try:
         value = float(typed)
     except ValueError:
-        raise FieldRefusedError(key, f"{label}: {typed!r} is not a number") from None
+        raise FieldRefusedError(key, f"{label_of(key)}: {typed!r} is not a number") from None
+    return check_value(key, value, typed)
+
+
+def check_value(key: str, value: float, typed: str = "") -> Number:
+    """``value`` for ``key`` if the library can hold it (a rate, or whole minutes)."""
+    label, shown = label_of(key), typed or f"{value:g}"
+    value = float(value)  # an int from a caller has no is_integer() before Python 3.12
     if not math.isfinite(value):
-        raise FieldRefusedError(key, f"{label}: give a number, not {typed}")
+        raise FieldRefusedError(key, f"{label}: give a number, not {shown}")
     if value < 0:
-        raise FieldRefusedError(key, f"{label}: must not be negative (got {typed})")
+        raise FieldRefusedError(key, f"{label}: must not be negative (got {shown})")
     if key in RATE_FIELDS:
         if value == 0:
             raise FieldRefusedError(key, f"{label}: must be greater than 0")
         return int(value) if value.is_integer() else value
     if not value.is_integer():
-        raise FieldRefusedError(key, f"{label}: give whole minutes (got {typed})")
+        raise FieldRefusedError(key, f"{label}: give whole minutes (got {shown})")
     if value == 0 and key not in _ZERO_OK:
         raise FieldRefusedError(key, f"{label}: must be at least 1 minute")
+    if key == AUDIO_PAUSE_KEY and value > MAX_AUDIO_PAUSE_MIN:
+        raise FieldRefusedError(key, f"{label}: at most {MAX_AUDIO_PAUSE_MIN} minutes "
+                                "(a longer silence is not a pause)")
     if value > MAX_MINUTES:
         raise FieldRefusedError(key, f"{label}: at most {MAX_MINUTES} minutes (a week)")
     return int(value)
+
+
+def label_of(key: str) -> str:
+    """The screen's words for ``key``."""
+    return ALARM_FIELDS.get(key) or DRUG_FIELDS.get(key) or TIMING_FIELDS.get(key, key)
 
 
 def read_step(number: int, rate_text: str, minutes_text: str) -> Step:
@@ -149,12 +185,15 @@ def read_step(number: int, rate_text: str, minutes_text: str) -> Step:
 
 def check_entry(table: str, values: Mapping[str, Number | None],
                 steps: Sequence[Step] | None) -> None:
-    """Refuse values that cannot stand together in ``table`` (after the edit)."""
+    """Refuse values that cannot stand alone or together in ``table`` (after the edit)."""
+    for key, value in values.items():
+        if value is not None:
+            check_value(key, value)
     if table == "defaults" or table.startswith("drug."):
         wanted = set(ALARM_FIELDS) if table == "defaults" else _REQUIRED
         for key in sorted(wanted):
             if values.get(key) is None:
-                label = ALARM_FIELDS.get(key) or DRUG_FIELDS[key]
+                label = label_of(key)
                 raise FieldRefusedError(key, f"{label}: this table needs a value")
     medium, high = values.get("pause_alarm_medium_min"), values.get("pause_alarm_high_min")
     if medium is not None and high is not None and high <= medium:
@@ -229,8 +268,11 @@ def steps_text(steps: Sequence[Step] | None) -> str:
 def _find(document: tomlkit.TOMLDocument, table: str) -> Table:
     kind, _, name = table.partition(".")
     found: object = None
-    if kind == "defaults" and not name:
-        found = document.get("defaults")
+    if kind in ("defaults", TIMING_TABLE) and not name:
+        found = document.get(kind)
+        if found is None and kind == TIMING_TABLE:  # the first timing set on the screen
+            found = tomlkit.table()
+            document.add(TIMING_TABLE, found)
     elif kind == "units" and name:
         units = document.get("units")
         found = units.get(name) if isinstance(units, Table) else None
@@ -239,6 +281,6 @@ def _find(document: tomlkit.TOMLDocument, table: str) -> Table:
         found = next((d for d in drugs if d.get("id") == name), None) \
             if isinstance(drugs, AoT) else None
     if not isinstance(found, Table):
-        raise ValueError(f"no table {table!r} in the library: give defaults, units.NAME "
-                         "or drug.ID")
+        raise ValueError(f"no table {table!r} in the library: give defaults, "
+                         f"{TIMING_TABLE}, units.NAME or drug.ID")
     return found

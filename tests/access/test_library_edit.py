@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,14 @@ from station.access.library_edit import (
     read_value,
 )
 from station.access.roles import Role
-from station.domain.drug_library_loader import DEFAULT_PATH, load_drug_library
+from station.domain.drug_library_loader import (
+    DEFAULT_PATH,
+    load_drug_library,
+    parse_drug_library,
+)
 from station.domain.library_checker import DrugLibraryError
+from station.monitoring import MonitorSettings
+from station.monitoring.config import with_alarm_timing
 from station.persistence.audit import AuditEntry
 from station.persistence.audit_log import AuditLog
 from station.services import AccessDeniedError, Actor
@@ -187,3 +194,37 @@ def test_an_edit_keeps_every_comment() -> None:
     edited = edited_text(text, "drug.infliximab", {"hard_max": 240})
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert [line for line in edited.splitlines() if line.lstrip().startswith("#")] == comments
+
+
+def test_the_unit_alarm_timing_is_set_audited_and_given_to_the_monitoring(
+        sessions: sessionmaker[Session], people: People, library_file: Path) -> None:
+    admin = _admin(sessions, people, library_file)
+    assert "[alarm_timing]" not in library_file.read_text()  # the shipped library: defaults
+    library = admin.change_entry("alarm_timing", {"audio_pause_min": 3,
+                                                  "occlusion_escalate_after_min": 2},
+                                 "unit alarm review")
+    assert library.alarm_timing.audio_pause == timedelta(minutes=3)
+    assert library.alarm_timing.escalate_after == {"occlusion": timedelta(minutes=2)}
+    assert load_drug_library(library_file) == library
+    settings = with_alarm_timing(MonitorSettings(), library.alarm_timing)
+    assert settings.alarm_policy.audio_pause_s == 180
+    assert settings.conditions["occlusion"].escalate_after_s == 120
+    assert settings.conditions["link_lost"] == MonitorSettings().conditions["link_lost"]
+    entries = AuditLog(sessions).entries(entity_type="drug_library")
+    assert {(e.action, e.detail_dict()["key"], e.detail_dict()["from"], e.detail_dict()["to"])
+            for e in entries} == {
+        ("alarm_setting.changed", "audio_pause_min", None, 3),
+        ("alarm_setting.changed", "occlusion_escalate_after_min", None, 2)}
+    with pytest.raises(FieldRefusedError, match="Audio pause lasts"):
+        admin.change_entry("alarm_timing", {"audio_pause_min": 6}, "longer")
+
+
+@pytest.mark.parametrize(("table", "named"), [
+    ("[alarm_timing]\naudio_pause_min = 10\n", "audio_pause_min must be at most 5"),
+    ("[alarm_timing]\nstorage_unavailable_escalate_after_min = 1\n", "unknown key"),
+    ("[alarm_timing]\nocclusion_escalate_after_min = -1\n", "greater than 0"),
+])
+def test_the_loader_refuses_bad_alarm_timing(table: str, named: str) -> None:
+    text = DEFAULT_PATH.read_text().replace("[defaults]\n", f"{table}\n[defaults]\n", 1)
+    with pytest.raises(DrugLibraryError, match=named):
+        parse_drug_library(text)

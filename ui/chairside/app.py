@@ -42,6 +42,7 @@ from station.monitoring import (
     StoredSchedule,
     parse_endpoints,
 )
+from station.monitoring.config import with_alarm_timing
 from station.persistence import AuditLog, make_sessionmaker, open_database
 from station.persistence.database import APP_NAME
 from station.persistence.errors import StorageError
@@ -262,6 +263,8 @@ def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session
                    clock: Callable[[], datetime] | None = None) -> MonitoringService:
     """The monitoring service, timing the clinical schedule the services store (and told
     of each of their writes); `clock`: the services' wall clock when it is not the real one."""
+    # The library's alarm timings (the settings screen's), as the station starts.
+    settings = with_alarm_timing(settings, services.context.library.alarm_timing)
     monitoring = MonitoringService(endpoints, sessions, settings=settings,
                                    clock=None if clock is None else WallClock(clock),
                                    schedule=StoredSchedule(services))

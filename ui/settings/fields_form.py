@@ -42,11 +42,12 @@ class FieldsForm(QWidget):
             layout.addRow(label, edit)
 
     def show_values(self, values: Mapping[str, Number], *, unset: str,
-                    rate_unit: str = "") -> None:
-        """Fill the fields; ``unset`` is the hint in a blank one; rates get their unit."""
+                    rate_unit: str = "", hints: Mapping[str, str] | None = None) -> None:
+        """Fill the fields; a blank one shows its ``hints`` entry, else ``unset``; rates
+        get their unit."""
         for key, edit in self.edits.items():
             edit.setText(_shown(values.get(key)))
-            edit.setPlaceholderText(unset)
+            edit.setPlaceholderText((hints or {}).get(key, unset))
             edit.setStyleSheet(_READ_ONLY)
             words = self._words[key]
             if rate_unit and key.startswith(("hard_", "soft_")):

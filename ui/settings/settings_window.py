@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,9 @@ from station.access.library_edit import (
     ALARM_FIELDS,
     DRUG_FIELDS,
     STEPS_KEY,
+    TIMING_DEFAULTS,
+    TIMING_FIELDS,
+    TIMING_TABLE,
     FieldRefusedError,
     LibrarySettings,
     TableSettings,
@@ -45,6 +49,9 @@ FONT_PT = 12  # read at arm's length, as the chair panels are
 APPLIES_AT_START = ("The station reads these settings when it starts: a saved change "
                     "applies from the next start of the station.")
 _MAY = (Permission.CHANGE_ALARM_SETTINGS, Permission.CHANGE_DRUG_LIBRARY)
+ALARMS_TAB, DRUGS_TAB, TIMING_TAB = range(3)
+_TIMING_HINTS = {key: f"default: {minutes:g} min"
+                 for key, minutes in TIMING_DEFAULTS.items()}
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,8 @@ def edit_permission(who: ActingUser, locked: bool) -> tuple[bool, str]:
 
 
 class SettingsWindow(QWidget):
-    """Two tabs: alarm settings (defaults, per unit, per drug) and drug entries."""
+    """Three tabs: alarm settings (defaults, per unit, per drug), drug entries, and the
+    unit's alarm timing (audio pause, escalation of unanswered alarms)."""
 
     def __init__(self, admin: LibraryAdministration, who: ActingUser, runner: ServiceRunner,
                  *, locked: Callable[[], bool] = lambda: False,
@@ -99,6 +107,7 @@ class SettingsWindow(QWidget):
         self.drug.setAccessibleName("Drug")
         self.drug_form = FieldsForm(DRUG_FIELDS)
         self.steps = StepsEditor()
+        self.timing_form = FieldsForm(TIMING_FIELDS)
         for combo in (self.alarm_table, self.drug):
             combo.setMinimumHeight(TOUCH_PX)
         self.tabs = QTabWidget()
@@ -106,6 +115,10 @@ class SettingsWindow(QWidget):
                                 " padding: 2px 8px; }")
         self.tabs.addTab(self._alarm_page(), "Alarm settings")
         self.tabs.addTab(self._drug_page(), "Drug library")
+        timing = QScrollArea()
+        timing.setWidget(self.timing_form)
+        timing.setWidgetResizable(True)
+        self.tabs.addTab(timing, "Alarm timing")
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason for the change")
         self.reason.setPlaceholderText("Why (pharmacy review, unit policy ...); it is audited")
@@ -156,7 +169,7 @@ class SettingsWindow(QWidget):
         self.may_edit, words = edit_permission(self._who, self._locked())
         self.access.setText(words)
         self.access.setStyleSheet("" if self.may_edit else "color: #5a3d00;")
-        for form in (self.alarm_form, self.drug_form):
+        for form in self._forms():
             form.set_read_only(not self.may_edit)
         self.steps.set_read_only(not self.may_edit)
         self.reason.setEnabled(self.may_edit)
@@ -167,7 +180,8 @@ class SettingsWindow(QWidget):
     def _show_settings(self, settings: object) -> None:
         assert isinstance(settings, LibrarySettings)
         self._settings = settings
-        for combo, tables in ((self.alarm_table, settings.tables),
+        for combo, tables in ((self.alarm_table, [t for t in settings.tables
+                                                  if t.table != TIMING_TABLE]),
                               (self.drug, [t for t in settings.tables
                                            if t.table.startswith("drug.")])):
             chosen = combo.currentData()
@@ -180,6 +194,18 @@ class SettingsWindow(QWidget):
             combo.blockSignals(False)
         self._show_alarm_table()
         self._show_drug()
+        self.timing_form.show_values(settings.table(TIMING_TABLE).values, unset="",
+                                     hints=_TIMING_HINTS)
+
+    def _forms(self) -> tuple[FieldsForm, FieldsForm, FieldsForm]:
+        """The form of each tab, in tab order."""
+        return self.alarm_form, self.drug_form, self.timing_form
+
+    def _shown_table(self) -> TableSettings | None:
+        tab = self.tabs.currentIndex()
+        if tab == TIMING_TAB:
+            return None if self._settings is None else self._settings.table(TIMING_TABLE)
+        return self._table(self.drug if tab == DRUGS_TAB else self.alarm_table)
 
     def _table(self, combo: QComboBox) -> TableSettings | None:
         name = combo.currentData()
@@ -206,11 +232,11 @@ class SettingsWindow(QWidget):
 
     def save(self) -> None:
         """Check the fields of the shown tab, then have the service store the change."""
-        on_drugs = self.tabs.currentIndex() == 1
-        table = self._table(self.drug if on_drugs else self.alarm_table)
+        on_drugs = self.tabs.currentIndex() == DRUGS_TAB
+        table = self._shown_table()
         if not self.may_edit or table is None:
             return
-        form = self.drug_form if on_drugs else self.alarm_form
+        form = self._forms()[self.tabs.currentIndex()]
         try:
             changes = form.values()
             steps = self.steps.steps() if on_drugs and table.steps is not None else None
@@ -245,8 +271,7 @@ class SettingsWindow(QWidget):
         if refusal.key == STEPS_KEY:
             self.steps.table.setFocus()
         elif refusal.key is not None:
-            form = self.drug_form if self.tabs.currentIndex() == 1 else self.alarm_form
-            form.mark_wrong(refusal.key)
+            self._forms()[self.tabs.currentIndex()].mark_wrong(refusal.key)
 
 
 def _attempt(change: Callable[[], object]) -> object:

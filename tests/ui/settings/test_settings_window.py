@@ -20,13 +20,16 @@ from station.access.library_admin import LibraryAdministration
 from station.access.roles import Role
 from station.access.session import StationSession
 from station.domain.drug_library_loader import DEFAULT_PATH, load_drug_library
+from station.monitoring import MonitorSettings
 from station.persistence.audit import AuditEntry
 from station.persistence.audit_log import AuditLog
-from station.services import Actor
+from station.services import Actor, StationServices
+from station.services.bundle import load_library
 from tests.access.conftest import Clock, People, clock, hasher, people
 from tests.persistence.conftest import db_url, engine, pg_schema_url, sessions
+from ui.chairside.app import monitoring_for
 from ui.settings.entry import SettingsEntry
-from ui.settings.settings_window import APPLIES_AT_START, SettingsWindow
+from ui.settings.settings_window import APPLIES_AT_START, TIMING_TAB, SettingsWindow
 from ui.workflows.service_runner import ServiceRunner
 
 __all__ = ["clock", "db_url", "engine", "hasher", "people", "pg_schema_url", "sessions"]
@@ -223,3 +226,27 @@ def test_the_entry_opens_read_only_while_the_station_is_locked(
 def _count(sessions: sessionmaker[Session]) -> int:
     with sessions() as s:
         return s.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
+
+
+def test_the_unit_alarm_timing_is_saved_and_the_station_starts_with_it(
+        qtbot: QtBot, screen: SettingsWindow, session: StationSession, *, people: People,
+        library_file: Path, sessions: sessionmaker[Session], clock: Clock) -> None:
+    _open(qtbot, screen, session, _charge(people))
+    screen.tabs.setCurrentIndex(TIMING_TAB)
+    edits = screen.timing_form.edits
+    assert edits["audio_pause_min"].text() == ""
+    assert edits["audio_pause_min"].placeholderText() == "default: 2 min"
+    assert edits["occlusion_escalate_after_min"].placeholderText() == "default: 1 min"
+    _type(qtbot, edits["audio_pause_min"], "9")
+    assert _save(qtbot, screen).startswith("Not saved: Audio pause lasts (min): at most 5")
+    _type(qtbot, edits["audio_pause_min"], "3")
+    _type(qtbot, edits["occlusion_escalate_after_min"], "2")
+    assert _save(qtbot, screen, "alarm review").startswith("Saved and audited: Alarm timing")
+    assert {e.detail_dict()["key"] for e in _library_entries(sessions)} == {
+        "audio_pause_min", "occlusion_escalate_after_min"}
+    # What the station's composition root gives the monitoring service at its next start.
+    services = StationServices.build(sessions, clock=clock, library=load_library(library_file),
+                                     actor=session)
+    monitoring = monitoring_for([], sessions, services, MonitorSettings())
+    assert monitoring.settings.alarm_policy.audio_pause_s == 180
+    assert monitoring.settings.conditions["occlusion"].escalate_after_s == 120
