@@ -128,6 +128,8 @@ class SettingsWindow(QWidget):
         self.message = MessageLine()
         self.alarm_table.currentIndexChanged.connect(lambda _i: self._show_alarm_table())
         self.drug.currentIndexChanged.connect(lambda _i: self._show_drug())
+        # A message about another tab's table would read as about this one.
+        self.tabs.currentChanged.connect(lambda _i: self.message.clear())
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Reason:"))
         bottom.addWidget(self.reason, 1)
