@@ -175,7 +175,7 @@ def read_step(number: int, rate_text: str, minutes_text: str) -> Step:
     typed = minutes_text.strip()
     if not typed:
         minutes = None
-    elif not typed.isdigit():
+    elif not (typed.isascii() and typed.isdigit()):  # "²" is a digit int() refuses
         raise FieldRefusedError(STEPS_KEY, f"{where}: give whole minutes, or leave it blank "
                                 "for the last step")
     else:

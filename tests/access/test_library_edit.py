@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,7 @@ from station.access.library_edit import (
     FieldRefusedError,
     edited_text,
     read_settings,
+    read_step,
     read_value,
 )
 from station.access.roles import Role
@@ -228,3 +229,16 @@ def test_the_loader_refuses_bad_alarm_timing(table: str, named: str) -> None:
     text = DEFAULT_PATH.read_text().replace("[defaults]\n", f"{table}\n[defaults]\n", 1)
     with pytest.raises(DrugLibraryError, match=named):
         parse_drug_library(text)
+
+
+@given(rate=st.text(max_size=8), minutes=st.text(max_size=6))
+@example(rate="20", minutes="\u00b2")  # a digit to str.isdigit, not to int()
+@example(rate="nan", minutes="")
+def test_any_typed_step_is_a_step_or_a_named_refusal(rate: str, minutes: str) -> None:
+    try:
+        value, length = read_step(3, rate, minutes)
+    except FieldRefusedError as refused:
+        assert refused.key == "titration.steps" and str(refused).startswith("Titration step 3")
+        return
+    assert math.isfinite(value) and value > 0
+    assert length is None or length >= 0
