@@ -32,6 +32,7 @@ from station.access.session import StationSession
 from station.access.users import UserDirectory
 from station.alarms import Cause, CauseCode
 from station.alarms.clock import WallClock
+from station.domain.drug_library import DrugLibrary
 from station.domain.drug_library_loader import DEFAULT_PATH as LIBRARY_PATH
 from station.monitoring import (
     STATION,
@@ -159,7 +160,8 @@ def build_station(monitoring: MonitoringService, services: StationServices,
     gate = None if access is None else StationAccess(
         access, window, runner, [*(p.parts.alarms for p in panels), station_alarms])
     settings = None if gate is None or access is None else _settings_entry(
-        gate, window, LibraryAdministration(sessions, access.session, library_path), runner)
+        gate, window, LibraryAdministration(sessions, access.session, library_path), runner,
+        services.context.use_library)
     # The unit overview, on this station's database.
     add_overview_entry(window, sessions, None if settings is None else settings.open)
     stop_bridge = monitoring.subscribe(bridge.receive)
@@ -171,10 +173,12 @@ def build_station(monitoring: MonitoringService, services: StationServices,
 
 
 def _settings_entry(gate: StationAccess, window: MainWindow, admin: LibraryAdministration,
-                    runner: ServiceRunner) -> SettingsEntry:
-    """The settings screen, from the user bar and the overview; closed on lock."""
+                    runner: ServiceRunner,
+                    use_library: Callable[[DrugLibrary], None]) -> SettingsEntry:
+    """The settings screen, from the user bar and the overview; closed on lock; a saved
+    library goes to the running services (and so to the monitoring's schedules)."""
     entry = SettingsEntry(admin, admin.actor, runner, locked=lambda: gate.is_covered,
-                          parent=gate)
+                          use_library=use_library, parent=gate)
     gate.bar.settings_button.clicked.connect(entry.open)
     gate.locked.connect(entry.close)
     gate.signed_out.connect(entry.close)

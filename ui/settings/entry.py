@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 
 from station.access.library_admin import LibraryAdministration
+from station.domain.drug_library import DrugLibrary
 from station.services.context import ActingUser
 from ui.settings.settings_window import SettingsWindow
 from ui.workflows.service_runner import ServiceRunner
@@ -25,16 +26,18 @@ class SettingsEntry(QObject):
 
     def __init__(self, admin: LibraryAdministration, who: ActingUser, runner: ServiceRunner,
                  *, locked: Callable[[], bool] = lambda: False,
+                 use_library: Callable[[DrugLibrary], None] = lambda _library: None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._admin, self._who, self._runner, self._locked = admin, who, runner, locked
+        self._use_library = use_library
         self.window: SettingsWindow | None = None
 
     def open(self) -> SettingsWindow:
         """Show the window with who may edit as of now and the library as it is now."""
         if self.window is None:
             self.window = SettingsWindow(self._admin, self._who, self._runner,
-                                         locked=self._locked)
+                                         locked=self._locked, use_library=self._use_library)
             self.window.resize(*WINDOW_SIZE)
         self.window.refresh()
         self.window.show()

@@ -37,6 +37,7 @@ from station.access.library_edit import (
     TableSettings,
 )
 from station.access.roles import Permission, allows
+from station.domain.drug_library import DrugLibrary
 from station.domain.library_checker import DrugLibraryError
 from station.services import AccessDeniedError, NotSignedInError
 from station.services.context import ActingUser
@@ -46,8 +47,10 @@ from ui.workflows.service_runner import ServiceRunner
 from ui.workflows.widgets import TOUCH_PX, MessageLine, big_label, touch_button
 
 FONT_PT = 12  # read at arm's length, as the chair panels are
-APPLIES_AT_START = ("The station reads these settings when it starts: a saved change "
-                    "applies from the next start of the station.")
+APPLIES = ("Alarm settings and drug entries apply as soon as they are saved (running "
+           "timers included); the alarm timing applies from the next start of the station.")
+APPLIES_NOW = "The station works with it now."
+APPLIES_AT_START = "It applies from the next start of the station."
 _MAY = (Permission.CHANGE_ALARM_SETTINGS, Permission.CHANGE_DRUG_LIBRARY)
 ALARMS_TAB, DRUGS_TAB, TIMING_TAB = range(3)
 _TIMING_HINTS = {key: f"default: {minutes:g} min"
@@ -83,7 +86,9 @@ class SettingsWindow(QWidget):
 
     def __init__(self, admin: LibraryAdministration, who: ActingUser, runner: ServiceRunner,
                  *, locked: Callable[[], bool] = lambda: False,
+                 use_library: Callable[[DrugLibrary], None] = lambda _library: None,
                  parent: QWidget | None = None) -> None:
+        """``use_library`` hands a saved library to the running station (on the worker)."""
         super().__init__(parent)
         self.setWindowTitle("Alarm settings and drug library")
         # A style sheet, not setFont: the fields' and tabs' own style sheets would stop
@@ -91,12 +96,13 @@ class SettingsWindow(QWidget):
         self.setStyleSheet(f"QWidget {{ font-size: {FONT_PT}pt; }}"
                            f" QLabel#access {{ font-size: {FONT_PT + 1}pt; font-weight: bold; }}")
         self._admin, self._who, self._runner, self._locked = admin, who, runner, locked
+        self._use_library = use_library
         self._settings: LibrarySettings | None = None
         self.may_edit = False
         self.access = big_label(points=FONT_PT + 1)
         self.access.setObjectName("access")
         self.access.setAccessibleName("Who may change the settings")
-        self.applies = QLabel(APPLIES_AT_START)
+        self.applies = QLabel(APPLIES)
         self.applies.setWordWrap(True)
         self.applies.setStyleSheet("background: #dde8f5; color: #0b2a4a; padding: 4px;")
         self.applies.setAccessibleName("When a change applies")
@@ -130,6 +136,9 @@ class SettingsWindow(QWidget):
         self.drug.currentIndexChanged.connect(lambda _i: self._show_drug())
         # A message about another tab's table would read as about this one.
         self.tabs.currentChanged.connect(lambda _i: self.message.clear())
+        self._lay_out()
+
+    def _lay_out(self) -> None:
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Reason:"))
         bottom.addWidget(self.reason, 1)
@@ -245,22 +254,26 @@ class SettingsWindow(QWidget):
         except FieldRefusedError as refused:
             self._refused(Refusal(str(refused), refused.key))
             return
-        reason, admin = self.reason.text(), self._admin
+        reason, admin, use = self.reason.text(), self._admin, self._use_library
         self.save_button.setEnabled(False)
         self.message.done("Saving ...")
 
         def change() -> object:
-            return _attempt(lambda: admin.change_entry(table.table, changes, reason, steps))
-        self._runner.call(change, lambda result: self._saved(result, table.title),
+            saved = _attempt(lambda: admin.change_entry(table.table, changes, reason, steps))
+            if isinstance(saved, DrugLibrary):
+                use(saved)  # on the worker, between two service calls
+            return saved
+        when = APPLIES_AT_START if table.table == TIMING_TABLE else APPLIES_NOW
+        self._runner.call(change, lambda result: self._saved(result, f"{table.title}. {when}"),
                           self._failed, doing="save the settings")
 
-    def _saved(self, result: object, title: str) -> None:
+    def _saved(self, result: object, said: str) -> None:
         self.save_button.setEnabled(self.may_edit)
         if isinstance(result, Refusal):
             self._refused(result)
             return
         self.reason.clear()
-        self.message.done(f"Saved and audited: {title}. {APPLIES_AT_START}")
+        self.message.done(f"Saved and audited: {said}")
         self._runner.call(self._admin.current_settings, self._show_settings,
                           self.message.problem, doing="read the drug library")
 

@@ -5,6 +5,8 @@ station's own library for a charge nurse only, and closes when the station locks
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -12,7 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from station.access.command import run_audit_verify
 from station.domain.drug_library_loader import DEFAULT_PATH, load_drug_library
+from station.monitoring import StoredSchedule
 from station.persistence.audit_log import AuditLog
+from station.persistence.scheduling import Appointment
+from station.services.checkin import order_of
 from tests.ui.signin.test_sign_in_and_lock import (
     IDLE_S,
     IdleClock,
@@ -23,6 +28,7 @@ from tests.ui.signin.test_sign_in_and_lock import (
 )
 from ui.chairside.app import Demo
 from ui.overview.window import OverviewWindow
+from ui.settings.settings_window import APPLIES_NOW
 from ui.signin.station_access import StationAccess
 from ui.signin.training_users import (
     TRAINING_CHARGE,
@@ -133,3 +139,43 @@ def test_the_settings_open_from_the_bar_and_the_overview_and_close_on_lock(
     assert entry.action == "alarm_setting.changed"
     assert entry.detail_dict()["from"] == 10 and entry.detail_dict()["to"] == 12
     shown.close()
+
+
+@OFFSCREEN_ONLY
+def test_a_saved_interval_is_used_by_the_running_station_at_once(
+        demo: Demo, qtbot: QtBot) -> None:
+    access, window, services = _access(demo), demo.station.window, demo.services
+    access.bar.lock_button.click()
+    _type_and_sign_in(qtbot, access.lock_screen.form, TRAINING_CHARGE,
+                      TRAINING_CHARGE_PASSWORD)
+    qtbot.waitUntil(lambda: not window.covered, timeout=WAIT_MS)
+    schedule = StoredSchedule(services)
+    qtbot.waitUntil(lambda: schedule("C1").vitals_due_at is not None, timeout=WAIT_MS)
+    with demo.sessions() as session:
+        appointment = session.get_one(Appointment, schedule("C1").appointment_id)
+        order = order_of(session, appointment)
+        assert order is not None
+        drug = order.titration_protocol
+    before = services.context.library.monitoring(drug).vital_signs
+    due_before = schedule("C1").vitals_due_at
+    reloads: list[None] = []
+    services.context.changes.subscribe(lambda: reloads.append(None))
+    settings = demo.station.settings
+    assert settings is not None
+    screen = settings.open()
+    qtbot.waitUntil(lambda: screen.alarm_table.count() > 0, timeout=WAIT_MS)
+    screen.alarm_table.setCurrentIndex(screen.alarm_table.findData(f"drug.{drug}"))
+    shorter = before - timedelta(minutes=10)
+    edit = screen.alarm_form.edits["vital_signs_interval_min"]
+    edit.selectAll()
+    qtbot.keyClicks(edit, str(int(shorter.total_seconds() // 60)))
+    qtbot.keyClicks(screen.reason, "closer watch")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.message.text().startswith("Saved"), timeout=WAIT_MS)
+    assert screen.message.text().endswith(APPLIES_NOW)
+    assert services.context.library == load_drug_library(demo.library_path)
+    assert services.context.library.monitoring(drug).vital_signs == shorter
+    assert reloads  # the monitoring service re-reads the chairs' schedules
+    due_after = schedule("C1").vitals_due_at
+    assert due_before is not None and due_after is not None
+    assert due_before - due_after == timedelta(minutes=10)

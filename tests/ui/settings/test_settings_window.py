@@ -29,7 +29,7 @@ from tests.access.conftest import Clock, People, clock, hasher, people
 from tests.persistence.conftest import db_url, engine, pg_schema_url, sessions
 from ui.chairside.app import monitoring_for
 from ui.settings.entry import SettingsEntry
-from ui.settings.settings_window import APPLIES_AT_START, TIMING_TAB, SettingsWindow
+from ui.settings.settings_window import APPLIES_AT_START, APPLIES_NOW, TIMING_TAB, SettingsWindow
 from ui.workflows.service_runner import ServiceRunner
 
 __all__ = ["clock", "db_url", "engine", "hasher", "people", "pg_schema_url", "sessions"]
@@ -111,7 +111,7 @@ def test_a_charge_nurse_changes_a_drug_entry_audited_and_the_chain_verifies(
     steps = screen.steps.table
     steps.item(4, 0).setText("140")  # the last step, 150 mL/h
     said = _save(qtbot, screen)
-    assert said.startswith("Saved and audited: Drug Infliximab") and APPLIES_AT_START in said
+    assert said.startswith("Saved and audited: Drug Infliximab") and said.endswith(APPLIES_NOW)
     drug = load_drug_library(library_file).drug("infliximab")
     assert drug.limits.hard_max == 200 and drug.observation.total_seconds() == 90 * 60
     assert drug.titration is not None and drug.titration.steps[-1].rate.value == 140
@@ -241,7 +241,8 @@ def test_the_unit_alarm_timing_is_saved_and_the_station_starts_with_it(
     assert _save(qtbot, screen).startswith("Not saved: Audio pause lasts (min): at most 5")
     _type(qtbot, edits["audio_pause_min"], "3")
     _type(qtbot, edits["occlusion_escalate_after_min"], "2")
-    assert _save(qtbot, screen, "alarm review").startswith("Saved and audited: Alarm timing")
+    said = _save(qtbot, screen, "alarm review")
+    assert said == f"Saved and audited: Alarm timing (every unit). {APPLIES_AT_START}"
     assert {e.detail_dict()["key"] for e in _library_entries(sessions)} == {
         "audio_pause_min", "occlusion_escalate_after_min"}
     # What the station's composition root gives the monitoring service at its next start.
