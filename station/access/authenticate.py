@@ -138,6 +138,19 @@ class Authenticator(UsersTable):
         self._store(audit_entry("user.signed_out", at=self._clock(), user_id=actor.user_id,
                                 by_user=True, detail={"why": why}))
 
+    def record_lock(self, actor: Actor, why: str) -> None:
+        """Audit that the station was locked while ``actor`` was signed in (``why``: idle
+        or by hand); the session stays theirs until they or another user sign in."""
+        self._store(audit_entry("user.station_locked", at=self._clock(),
+                                user_id=actor.user_id, by_user=True, detail={"why": why}))
+
+    def record_unlock(self, actor: Actor, method: str) -> None:
+        """Audit that ``actor``, signed in at a locked station, unlocked it (``method``:
+        secret or badge; their sign-in itself is ``user.signed_in``)."""
+        self._store(audit_entry("user.station_unlocked", at=self._clock(),
+                                user_id=actor.user_id, by_user=True,
+                                detail={"method": method}))
+
     # -- outcomes -------------------------------------------------------------------------
 
     def _locked(self, user: User) -> SignInRefused | None:

@@ -17,12 +17,23 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from station.access.library_edit import (
+    ALARM_KEYS,
+    STEPS_KEY,
+    LibrarySettings,
+    Number,
+    Step,
+    check_entry,
+    edited_text,
+    read_settings,
+    steps_text,
+)
 from station.access.roles import Permission
 from station.domain.drug_library import DrugLibrary
 from station.domain.drug_library_loader import parse_drug_library
@@ -87,17 +98,70 @@ class LibraryAdministration:
             "reason": reason.strip()})
         return library
 
+    @property
+    def actor(self) -> ActingUser:
+        """Who the changes are made for (the station's session: whoever is signed in)."""
+        return self._actor
+
+    def current_settings(self) -> LibrarySettings:
+        """The installed library's settings, read from its file (on a worker thread)."""
+        return read_settings(self._path.read_text(encoding="utf-8"))
+
+    def change_entry(self, table: str, changes: Mapping[str, Number | None], reason: str,
+                     steps: Sequence[Step] | None = None) -> DrugLibrary:
+        """Set keys of ``table`` (None takes a key out) and a drug's titration ``steps``.
+
+        Alarm keys need ``CHANGE_ALARM_SETTINGS``, the rest ``CHANGE_DRUG_LIBRARY``; one
+        audit entry per changed key (``alarm_setting.changed`` or
+        ``drug_library.entry_changed``, with old and new value), all in one transaction.
+        A :class:`FieldRefusedError` or :class:`DrugLibraryError` leaves file and log alone.
+        """
+        old = self._path.read_text(encoding="utf-8")
+        current = read_settings(old).table(table) if _known(old, table) else None
+        if current is None:
+            raise ValueError(f"no table {table!r} in the library")
+        changed = {k: v for k, v in changes.items() if current.values.get(k) != v}
+        new_steps = None if steps is None or tuple(steps) == current.steps else tuple(steps)
+        for key in changed:
+            require(self._actor, Permission.CHANGE_ALARM_SETTINGS if key in ALARM_KEYS
+                    else Permission.CHANGE_DRUG_LIBRARY)
+        if new_steps is not None:
+            require(self._actor, Permission.CHANGE_DRUG_LIBRARY)
+        _need_reason(reason)
+        if not changed and new_steps is None:
+            raise ValueError("nothing to save: no value differs from the library")
+        check_entry(table, {**current.values, **changed},
+                    current.steps if new_steps is None else new_steps)
+        text = edited_text(old, table, changed, new_steps)
+        library = parse_drug_library(text, source=self._path.name)
+        entries: list[tuple[str, dict[str, object]]] = [
+            ("alarm_setting.changed" if key in ALARM_KEYS else "drug_library.entry_changed",
+             {"table": table, "key": key, "from": current.values.get(key), "to": value})
+            for key, value in changed.items()]
+        if new_steps is not None:
+            entries.append(("drug_library.entry_changed", {
+                "table": table, "key": STEPS_KEY, "from": steps_text(current.steps),
+                "to": steps_text(new_steps)}))
+        self._install_all(old, text, [(a, {**d, "reason": reason.strip()}) for a, d in entries])
+        return library
+
     def _install(self, old: str, new: str, action: str, detail: dict[str, object]) -> None:
-        detail = {**detail, "file": self._path.name, "sha256_before": _sha256(old),
+        self._install_all(old, new, [(action, detail)])
+
+    def _install_all(self, old: str, new: str,
+                     entries: Sequence[tuple[str, dict[str, object]]]) -> None:
+        hashes = {"file": self._path.name, "sha256_before": _sha256(old),
                   "sha256_after": _sha256(new)}
         written = False
         try:
-            with write_transaction(self._sessions, f"store the audit entry {action!r}") as s:
-                s.add(AuditEntry(at=self._clock(), action=action, actor_kind=ActorKind.USER,
-                                 actor_user_id=self._actor.user_id,
-                                 entity_type="drug_library", entity_id=self._path.name,
-                                 detail=canonical_json(detail)))
-                s.flush()  # the entry is accepted before the file changes
+            with write_transaction(self._sessions, "store the library's audit entries") as s:
+                for action, detail in entries:
+                    s.add(AuditEntry(at=self._clock(), action=action,
+                                     actor_kind=ActorKind.USER,
+                                     actor_user_id=self._actor.user_id,
+                                     entity_type="drug_library", entity_id=self._path.name,
+                                     detail=canonical_json({**detail, **hashes})))
+                s.flush()  # the entries are accepted before the file changes
                 _write_atomically(self._path, new)
                 written = True
         except BaseException:
@@ -109,6 +173,10 @@ class LibraryAdministration:
 def _need_reason(reason: str) -> None:
     if not reason.strip():
         raise ValueError("say why the library changes (the reason is audited)")
+
+
+def _known(text: str, table: str) -> bool:
+    return any(t.table == table for t in read_settings(text).tables)
 
 
 def _table_path(text: str, table: str) -> tuple[str | int, ...]:

@@ -72,6 +72,15 @@ class MonitoringOverrides:
 
 
 @dataclass(frozen=True)
+class AlarmTiming:
+    """The unit's alarm timings the library sets (``[alarm_timing]``); the station's
+    built-in defaults apply to what it leaves out."""
+
+    audio_pause: timedelta | None = None
+    escalate_after: Mapping[str, timedelta] = field(default_factory=dict)  # by condition
+
+
+@dataclass(frozen=True)
 class Drug:
     """One library entry (a drug and regimen, e.g. ocrelizumab first dose)."""
 
@@ -108,6 +117,7 @@ class DrugLibrary:
     drugs: tuple[Drug, ...]
     units: Mapping[str, MonitoringOverrides] = field(default_factory=dict)
     sedating_medications: tuple[str, ...] = ()
+    alarm_timing: AlarmTiming = field(default_factory=AlarmTiming)
 
     def find(self, drug_id: str) -> Drug | None:
         return next((d for d in self.drugs if d.id == drug_id), None)

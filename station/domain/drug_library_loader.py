@@ -6,7 +6,9 @@ import tomllib
 from datetime import date
 from pathlib import Path as FsPath
 
+from station.alarms.conditions import CONDITIONS
 from station.domain.drug_library import (
+    AlarmTiming,
     Drug,
     DrugLibrary,
     MonitoringIntervals,
@@ -34,6 +36,12 @@ _DRUG_REQUIRED = {
     "observation_min", "source",
 }
 _DRUG_OPTIONAL = {"soft_min", "soft_max", "titration", "premedication"} | _MONITORING_KEYS
+AUDIO_PAUSE_KEY = "audio_pause_min"
+MAX_AUDIO_PAUSE_MIN = 5  # AlarmPolicy.max_audio_pause_s: a longer silence is not a pause
+ESCALATION_SUFFIX = "_escalate_after_min"
+# One key per condition that escalates when unanswered (alarms/conditions.py).
+ESCALATION_KEYS = {f"{name}{ESCALATION_SUFFIX}": name for name, spec in CONDITIONS.items()
+                   if spec.escalate_after_s is not None}
 
 
 def load_drug_library(path: FsPath = DEFAULT_PATH) -> DrugLibrary:
@@ -57,7 +65,7 @@ def parse_drug_library(text: str, source: str = "<text>") -> DrugLibrary:
 
 
 def _library(check: Checker, data: Table) -> DrugLibrary | None:
-    check.keys(data, (), {"library", "defaults", "drug"}, {"units"})
+    check.keys(data, (), {"library", "defaults", "drug"}, {"units", "alarm_timing"})
     head = check.table(data, "library", ())
     check.keys(head, ("library",), {"schema", "version", "effective"},
                {"status", "sedating_medications"})
@@ -75,6 +83,7 @@ def _library(check: Checker, data: Table) -> DrugLibrary | None:
         name: _unit(check, check.table(units_table, name, ("units",)), ("units", name))
         for name in units_table
     }
+    timing = _alarm_timing(check, check.table(data, "alarm_timing", ()))
     drugs = [_drug(check, t, ("drug", i)) for i, t in enumerate(check.tables(data, "drug", ()))]
     _unique_ids(check, drugs)
     if None in (version, effective, defaults) or schema != SCHEMA or None in drugs:
@@ -88,7 +97,21 @@ def _library(check: Checker, data: Table) -> DrugLibrary | None:
         drugs=tuple(d for d in drugs if d is not None),
         units=units,
         sedating_medications=tuple(s.strip().lower() for s in sedating if isinstance(s, str)),
+        alarm_timing=timing,
     )
+
+
+def _alarm_timing(check: Checker, table: Table) -> AlarmTiming:
+    path = ("alarm_timing",)
+    check.keys(table, path, set(), {AUDIO_PAUSE_KEY, *ESCALATION_KEYS})
+    pause = check.minutes(table, AUDIO_PAUSE_KEY, path)
+    if pause is not None and pause.total_seconds() > MAX_AUDIO_PAUSE_MIN * 60:
+        check.fail((*path, AUDIO_PAUSE_KEY),
+                   f"{AUDIO_PAUSE_KEY} must be at most {MAX_AUDIO_PAUSE_MIN} minutes")
+        pause = None
+    escalations = {name: check.minutes(table, key, path) for key, name in ESCALATION_KEYS.items()}
+    return AlarmTiming(pause, {name: after for name, after in escalations.items()
+                               if after is not None})
 
 
 def _unit(check: Checker, table: Table, path: Path) -> MonitoringOverrides:

@@ -12,11 +12,13 @@ The lost-link alarm must reach the station within 10 s of the pump's last valid 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from devices.driver import DriverConfig
 from station.alarms import CONDITIONS, AlarmPolicy, ConditionSpec
+from station.alarms.conditions import with_overrides
 from station.alarms.link_watch import REQUIRED_WITHIN_S
+from station.domain.drug_library import AlarmTiming
 
 LOST_LINK_REQUIRED_S = REQUIRED_WITHIN_S
 DEFAULT_TICK_S = 0.25
@@ -86,6 +88,17 @@ class MonitorSettings:
         if budget > LOST_LINK_REQUIRED_S:
             raise ValueError(f"lost-link alarm could take {budget:.2f} s, over the "
                              f"{LOST_LINK_REQUIRED_S:.0f} s required")
+
+
+def with_alarm_timing(settings: MonitorSettings, timing: AlarmTiming) -> MonitorSettings:
+    """``settings`` with the library's audio pause and escalation times
+    (``[alarm_timing]``, changed on the settings screen); read once, at start."""
+    conditions = with_overrides(dict(settings.conditions), {
+        name: {"escalate_after_s": after.total_seconds()}
+        for name, after in timing.escalate_after.items()})
+    policy = settings.alarm_policy if timing.audio_pause is None else replace(
+        settings.alarm_policy, audio_pause_s=timing.audio_pause.total_seconds())
+    return replace(settings, conditions=conditions, alarm_policy=policy)
 
 
 def driver_lost_link_s(driver: DriverConfig) -> float:

@@ -69,6 +69,16 @@ class ServiceContext:
     care_unit: str | None = None
     changes: RecordChanges = field(default_factory=RecordChanges, compare=False)
 
+    def use_library(self, library: DrugLibrary) -> None:
+        """Work with ``library`` from now on (the settings screen stored a change), and
+        tell the listeners, so the monitoring service re-reads every chair's schedule.
+
+        The context stays frozen for everything else; this one field is swapped in a
+        single assignment, so a reader sees the old library or the new one, whole.
+        """
+        object.__setattr__(self, "library", library)
+        self.changes.notify()
+
     def now(self) -> datetime:
         """The clock's time, refused if naive (a naive clock would mean local time)."""
         moment = self.clock()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -25,10 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from devices.driver import PumpIdentified
 from devices.simulator.process import SimulatorProcess
 from station.access.authenticate import Authenticator
+from station.access.library_admin import LibraryAdministration
 from station.access.session import StationSession
 from station.access.users import UserDirectory
 from station.alarms import Cause, CauseCode
 from station.alarms.clock import WallClock
+from station.domain.drug_library import DrugLibrary
+from station.domain.drug_library_loader import DEFAULT_PATH as LIBRARY_PATH
 from station.monitoring import (
     STATION,
     ChairUpdate,
@@ -38,6 +42,7 @@ from station.monitoring import (
     StoredSchedule,
     parse_endpoints,
 )
+from station.monitoring.config import with_alarm_timing
 from station.persistence import AuditLog, make_sessionmaker, open_database
 from station.persistence.errors import StorageError
 from station.services import Actor, StationServices
@@ -63,6 +68,7 @@ from ui.chairside.monitored_alarms import MonitoredChairAlarms
 from ui.chairside.pump_refusals import PumpRefusals
 from ui.chairside.storage_strip import StorageStrip
 from ui.overview.app import add_overview_entry
+from ui.settings.entry import SettingsEntry
 from ui.signin.idle_watch import DEFAULT_IDLE_LOCK_S
 from ui.signin.station_access import AccessSetup, StationAccess
 from ui.signin.training_users import (
@@ -93,6 +99,7 @@ class Station:
     unsubscribe: Callable[[], None]
     refusals: PumpRefusals | None = None
     access: StationAccess | None = None
+    settings: SettingsEntry | None = None
     closed: bool = field(default=False)
 
     def close(self) -> None:
@@ -110,12 +117,15 @@ def build_station(monitoring: MonitoringService, services: StationServices,
                   sessions: sessionmaker[Session], *, training: bool, tz: tzinfo,
                   sound: AlarmSound | None = None, grid: bool | None = None,
                   admission: PumpAdmission | None = None,
-                  access: AccessSetup | None = None) -> Station:
+                  access: AccessSetup | None = None,
+                  library_path: Path = LIBRARY_PATH) -> Station:
     """The window over `monitoring` (started or not) for its chairs; with `access`,
     covered by the sign-in until someone signs in, and locked when idle.
 
     `admission`: the training rules for pumps (default: `training`'s, no engineering
     setting); a refused pump is not monitored and the window says why.
+    `library_path`: the drug library the services were given, which the settings
+    screen (with `access`) changes.
     """
     bridge = MonitorBridge()
     runner = ServiceRunner()
@@ -153,13 +163,31 @@ def build_station(monitoring: MonitoringService, services: StationServices,
                                               refusals.report))
     gate = None if access is None else StationAccess(
         access, window, runner, [*(p.parts.alarms for p in panels), station_alarms])
-    add_overview_entry(window, sessions)  # the unit overview, on this station's database
+    settings = None if gate is None or access is None else _settings_entry(
+        gate, window, LibraryAdministration(sessions, access.session, library_path), runner,
+        services.context.use_library)
+    # The unit overview, on this station's database.
+    add_overview_entry(window, sessions, None if settings is None else settings.open)
     stop_bridge = monitoring.subscribe(bridge.receive)
 
     def unsubscribe() -> None:
         stop_bridge()
         stop_gate()
-    return Station(window, runner, bridge, unsubscribe, refusals, gate)
+    return Station(window, runner, bridge, unsubscribe, refusals, gate, settings)
+
+
+def _settings_entry(gate: StationAccess, window: MainWindow, admin: LibraryAdministration,
+                    runner: ServiceRunner,
+                    use_library: Callable[[DrugLibrary], None]) -> SettingsEntry:
+    """The settings screen, from the user bar and the overview; closed on lock; a saved
+    library goes to the running services (and so to the monitoring's schedules)."""
+    entry = SettingsEntry(admin, admin.actor, runner, locked=lambda: gate.is_covered,
+                          use_library=use_library, parent=gate)
+    gate.bar.settings_button.clicked.connect(entry.open)
+    gate.locked.connect(entry.close)
+    gate.signed_out.connect(entry.close)
+    window.closed.connect(entry.close)
+    return entry
 
 
 def last_line(text: str) -> str:
@@ -238,6 +266,8 @@ def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session
                    clock: Callable[[], datetime] | None = None) -> MonitoringService:
     """The monitoring service, timing the clinical schedule the services store (and told
     of each of their writes); `clock`: the services' wall clock when it is not the real one."""
+    # The library's alarm timings (the settings screen's), as the station starts.
+    settings = with_alarm_timing(settings, services.context.library.alarm_timing)
     monitoring = MonitoringService(endpoints, sessions, settings=settings,
                                    clock=None if clock is None else WallClock(clock),
                                    schedule=StoredSchedule(services))
@@ -352,6 +382,7 @@ class Demo:
     services: StationServices
     sessions: sessionmaker[Session]
     clock: SimulatorTime | None = None  # the station's, following the simulator's
+    library_path: Path = LIBRARY_PATH  # training: a copy in the training folder
 
 
 @contextlib.contextmanager
@@ -398,7 +429,12 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
         if not isinstance(nurse, Actor):
             raise RuntimeError(f"the training nurse cannot sign in: {nurse.reason}")
         session = StationSession(nurse)
-        services = StationServices.build(sessions, clock=now, library=load_library(),
+        # Training changes its own copy of the library (the settings screen), never the
+        # shipped one.
+        library_path = folder / LIBRARY_PATH.name
+        shutil.copyfile(LIBRARY_PATH, library_path)
+        services = StationServices.build(sessions, clock=now,
+                                         library=load_library(library_path),
                                          actor=session, clinic_tz=tz)
         access = AccessSetup(authenticator, session, idle_lock_s=idle_lock_s,
                              training_hint=TRAINING_HINT,
@@ -413,10 +449,11 @@ def open_demo(pumps: int, speed: float, seed: int, *, running: int = RUNNING_CHA
                                                      str(day.actor.user_id)))
         station = build_station(monitoring, services, sessions, training=True, tz=tz,
                                 sound=sound(), grid=grid, admission=admission,
-                                access=access)
+                                access=access, library_path=library_path)
         stack.callback(station.close)
         monitoring.start()
-        yield Demo(station, simulator, monitoring, services, sessions, following)
+        yield Demo(station, simulator, monitoring, services, sessions, following,
+                   library_path)
 
 
 def run_demo(pumps: int = 4, speed: float = 1.0, seed: int = 1,

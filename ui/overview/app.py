@@ -4,6 +4,7 @@ app (Ctrl+U) on the station's own database."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
@@ -29,10 +30,11 @@ class _Closed(QObject):
 class OwnedOverview(OverviewWindow):
     """The window with its feed: closing it stops the feed."""
 
-    def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session],
+                 open_settings: Callable[[], object] | None = None) -> None:
         url = engine.url.render_as_string(hide_password=False)
         feed = UnitFeed(sessions, change_source(engine, url), utc_now=_utc_now)
-        super().__init__(feed, sessions, utc_now=_utc_now)
+        super().__init__(feed, sessions, utc_now=_utc_now, open_settings=open_settings)
         self.closed = _Closed(self)
         feed.start()
 
@@ -42,9 +44,11 @@ class OwnedOverview(OverviewWindow):
         self.closed.closed.emit()
 
 
-def add_overview_entry(window: QMainWindow, sessions: sessionmaker[Session]) -> QAction:
+def add_overview_entry(window: QMainWindow, sessions: sessionmaker[Session],
+                       open_settings: Callable[[], object] | None = None) -> QAction:
     """Ctrl+U in the chairside window opens the overview on the station's database (a
-    window action, no menu bar: the chairside layout keeps its height)."""
+    window action, no menu bar: the chairside layout keeps its height); with
+    `open_settings`, its Settings button opens the station's settings screen."""
     engine = sessions.kw["bind"]
     opened: list[OwnedOverview] = []
     action = QAction("&Overview of the unit", window)
@@ -52,7 +56,7 @@ def add_overview_entry(window: QMainWindow, sessions: sessionmaker[Session]) -> 
 
     def show() -> None:
         if not opened:
-            overview = OwnedOverview(engine, sessions)
+            overview = OwnedOverview(engine, sessions, open_settings)
             overview.closed.closed.connect(opened.clear)
             opened.append(overview)
         opened[0].show()

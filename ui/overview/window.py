@@ -62,7 +62,9 @@ class OverviewWindow(QMainWindow):
     def __init__(self, feed: UnitFeed, sessions: sessionmaker[Session], *,
                  user: str = "charge nurse", user_id: int | None = None,
                  utc_now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 export_dir: Path | None = None, parent: QWidget | None = None) -> None:
+                 export_dir: Path | None = None,
+                 open_settings: Callable[[], object] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._export_dir = export_dir or default_export_dir()
         self.setWindowTitle("Unit overview")
@@ -101,6 +103,7 @@ class OverviewWindow(QMainWindow):
         self.shift_button.clicked.connect(self.export_shift_report)
         self.export_status = QLabel()
         self.export_status.setAccessibleName("Shift report export")
+        self.settings_button = settings_button(open_settings)
         self.chair_view = ChairView(sessions, self.worker)
         self._lay_out()
         self._signal = _FeedSignal()
@@ -120,6 +123,7 @@ class OverviewWindow(QMainWindow):
         bar.addWidget(self.status)
         bar.addWidget(self.shift_button)
         bar.addWidget(self.export_status)
+        bar.addWidget(self.settings_button)
         scroll = QScrollArea()
         scroll.setWidget(self.grid)
         scroll.setWidgetResizable(True)
@@ -251,6 +255,19 @@ class OverviewWindow(QMainWindow):
         self._unsubscribe()
         self.worker.shutdown()
         super().closeEvent(event)
+
+
+def settings_button(open_settings: Callable[[], object] | None) -> QPushButton:
+    """The station's settings screen (ui/settings), when the overview is opened from a
+    station whose sign-in says who may change them; the stand-alone overview has no
+    sign-in, so no button."""
+    button = QPushButton("Settings")
+    button.setAccessibleName("Alarm settings and drug library")
+    button.setMinimumHeight(44)
+    button.setVisible(open_settings is not None)
+    if open_settings is not None:
+        button.clicked.connect(open_settings)
+    return button
 
 
 def counters_text(counters: ShiftCounters | None) -> str:

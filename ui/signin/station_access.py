@@ -41,17 +41,20 @@ class AccessSetup:
 
 
 class UserBar(QWidget):
-    """Who is signed in, with Lock (Ctrl+L) and Sign out, above the unit's alarm list."""
+    """Who is signed in, with Settings, Lock (Ctrl+L) and Sign out, above the unit's
+    alarm list."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.who = QLabel()
         self.who.setAccessibleName("Signed-in user")
+        self.settings_button = touch_button("Settings", "Alarm settings and drug library")
         self.lock_button = touch_button("Lock", "Lock the station", shortcut=LOCK_SHORTCUT)
         self.sign_out_button = touch_button("Sign out", "Sign out")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.who, 1)
+        layout.addWidget(self.settings_button)
         layout.addWidget(self.lock_button)
         layout.addWidget(self.sign_out_button)
 
@@ -72,6 +75,8 @@ class StationAccess(QObject):
         self._setup = setup
         self._runner = runner
         self._window = window
+        # Who was signed in when the station locked: their next sign-in unlocks it.
+        self._locked_for: Actor | None = None
         self.lock_screen = LockScreen(alarms, training_hint=setup.training_hint)
         self.bar = UserBar()
         self.idle = IdleWatch(setup.idle_lock_s, clock=setup.idle_clock, parent=self)
@@ -83,9 +88,10 @@ class StationAccess(QObject):
         form = self.lock_screen.form
         form.submitted.connect(self._on_submitted)
         form.badge_scanned.connect(self._on_badge)
-        self.bar.lock_button.clicked.connect(self.lock)
+        self.bar.lock_button.clicked.connect(lambda: self.lock("locked by hand"))
         self.bar.sign_out_button.clicked.connect(self.sign_out)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(
+            lambda: self.lock(f"idle for {setup.idle_lock_s / 60:g} min"))
         current = setup.session.current
         if current is None:
             self._cover("Sign in")
@@ -96,15 +102,20 @@ class StationAccess(QObject):
     def is_covered(self) -> bool:
         return self._window.covered
 
-    def lock(self) -> None:
-        """Cover the chairs until the signed-in user (or another) signs in."""
+    def lock(self, why: str = "locked by hand") -> None:
+        """Cover the chairs until the signed-in user (or another) signs in; audited."""
         actor = self._setup.session.current
         if actor is None or self.is_covered:
             return
+        self._locked_for = actor
         self._cover(f"Locked: {actor.name}, sign in to continue", actor_username="")
+        auth = self._setup.authenticator
+        self._runner.call(lambda: auth.record_lock(actor, why), lambda _: None,
+                          self._window.show_technical_problem, doing="record the lock")
         self.locked.emit()
 
     def sign_out(self) -> None:
+        self._locked_for = None
         self._runner.call(self._end_on_worker, lambda _: self._signed_out(),
                           self.lock_screen.form.refuse, doing="sign out")
         self._cover("Signed out: sign in")
@@ -116,34 +127,39 @@ class StationAccess(QObject):
         if before is not None:
             self._setup.authenticator.record_sign_out(before, "signed out")
 
-    def _begin_on_worker(self, attempt: Callable[[], SignInResult]) -> SignInResult:
+    def _begin_on_worker(self, attempt: Callable[[], SignInResult], method: str,
+                         locked_for: Actor | None) -> SignInResult:
         result = attempt()
         if isinstance(result, Actor):
             before = self._setup.session.begin(result)
             if before is not None and before.user_id != result.user_id:
                 self._setup.authenticator.record_sign_out(before, "another user signed in")
+            elif locked_for is not None and locked_for.user_id == result.user_id:
+                self._setup.authenticator.record_unlock(result, method)
         return result
 
     # -- on the GUI thread ----------------------------------------------------------------
 
     def _on_submitted(self, username: str, secret: str) -> None:
         auth = self._setup.authenticator
-        self._check(lambda: auth.sign_in(username, secret))
+        self._check(lambda: auth.sign_in(username, secret), "secret")
 
     def _on_badge(self, scan: str) -> None:
         auth = self._setup.authenticator
-        self._check(lambda: auth.sign_in_badge(scan))
+        self._check(lambda: auth.sign_in_badge(scan), "badge")
 
-    def _check(self, attempt: Callable[[], SignInResult]) -> None:
+    def _check(self, attempt: Callable[[], SignInResult], method: str) -> None:
         form = self.lock_screen.form
         form.set_busy(True)
-        self._runner.call(lambda: self._begin_on_worker(attempt), self._on_result,
-                          self._on_error, doing="sign in")
+        locked_for = self._locked_for
+        self._runner.call(lambda: self._begin_on_worker(attempt, method, locked_for),
+                          self._on_result, self._on_error, doing="sign in")
 
     def _on_result(self, result: object) -> None:
         form = self.lock_screen.form
         form.set_busy(False)
         if isinstance(result, Actor):
+            self._locked_for = None
             self._uncover(result)
             self.signed_in.emit(result)
         else:

@@ -1,0 +1,1 @@
+"""The settings screen: alarm settings and the drug library (charge nurse, administrator)."""
