@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from detection_corpus import EVENTS, Trace, make_scenario, simulate
+from detection_corpus import EVENTS, SAMPLINGS, Trace, make_scenario, simulate, station_sampled
 
 from station.detection.chair import DetectionSettings
 from station.detection.trace_replay import replay
@@ -57,16 +57,18 @@ def _band(rate: float) -> str:
 CACHE = Path(__file__).resolve().parent / "out" / "corpus"
 
 
-def _trace(seed: int) -> Trace:
+def _trace(seed: int, sampling: str) -> Trace:
     # Simulating is the slow part; a cached trace replays the same rows (bench/out/ is
     # ignored by git). Delete the folder after changing the corpus generator.
-    path = CACHE / f"{seed}.pickle"
+    folder = CACHE if sampling == "mixed" else CACHE / sampling
+    path = folder / f"{seed}.pickle"
     if path.exists():
         with path.open("rb") as f:
             cached: Trace = pickle.load(f)
         return cached
-    trace = simulate(make_scenario(seed))
-    CACHE.mkdir(parents=True, exist_ok=True)
+    scenario = make_scenario(seed)
+    trace = simulate(station_sampled(scenario) if sampling == "station" else scenario)
+    folder.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         pickle.dump(trace, f)
     return trace
@@ -83,9 +85,9 @@ def settings_from(pairs: list[str]) -> DetectionSettings:
     return settings
 
 
-def evaluate(job: tuple[int, DetectionSettings]) -> Outcome:
-    seed, settings = job
-    trace = _trace(seed)
+def evaluate(job: tuple[int, DetectionSettings, str]) -> Outcome:
+    seed, settings, sampling = job
+    trace = _trace(seed, sampling)
     scenario = trace.scenario
     raises = [(e.time_s, e.condition) for e in replay(trace.samples, settings)
               if e.event == "raised"]
@@ -177,16 +179,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--traces", type=int, default=300)
     parser.add_argument("--seed-base", type=int, default=1000)
+    parser.add_argument("--sampling", choices=SAMPLINGS, default="station",
+                        help="station: 10 pressure reads a second and a full poll every "
+                             "second, as the monitoring service; mixed: rows every 0.1-5 s")
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
     parser.add_argument("--set", action="append", default=[], metavar="GROUP.NAME=VALUE",
                         help="override a detector setting, e.g. infiltration.rise_min_mmhg=1.5")
     args = parser.parse_args(argv)
     settings = settings_from(args.set)
-    jobs = [(seed, settings) for seed in range(args.seed_base, args.seed_base + args.traces)]
+    jobs = [(seed, settings, args.sampling)
+            for seed in range(args.seed_base, args.seed_base + args.traces)]
     started = time.monotonic()
     with multiprocessing.Pool(args.workers) as pool:
         outcomes = pool.map(evaluate, jobs, chunksize=4)
-    print(f"Seeds {args.seed_base}-{args.seed_base + args.traces - 1}; settings changed: "
+    print(f"Seeds {args.seed_base}-{args.seed_base + args.traces - 1}, {args.sampling} "
+          f"sampling; settings changed: "
           f"{', '.join(args.set) or 'none'}.")
     print(report(outcomes, time.monotonic() - started))
     return 0
