@@ -172,7 +172,27 @@ def report(outcomes: list[Outcome], elapsed_s: float) -> str:
         false = sum(o.false_raises.get(event, 0) for o in outcomes)
         other = sum(o.other_event_raises.get(event, 0) for o in outcomes)
         lines.append(f"| {event} | {false} | {100 * false / hours:.2f} | {other} |")
+    intervals = sorted({o.sample_interval_s for o in outcomes})
+    if len(intervals) > 1:
+        lines += ["", "### By row interval", "",
+                  "| rows every | chair-hours | dislodgement within 30 s (while infusing) | "
+                  "infiltration detected, median tissue mL | false alarms per 100 h "
+                  "(occlusion / dislodgement / infiltration) |", "|---|---|---|---|---|"]
+        lines += [_interval_row(dt, [o for o in outcomes if o.sample_interval_s == dt])
+                  for dt in intervals]
     return "\n".join(lines)
+
+
+def _interval_row(dt: float, group: list[Outcome]) -> str:
+    hours = sum(o.hours for o in group)
+    moved = [o for o in group if o.event == "dislodgement" and not o.onset_in_pause]
+    quick = sum(1 for o in moved if o.delay_s is not None and o.delay_s <= 30.0)
+    infiltrations = [o for o in group if o.event == "infiltration"]
+    found = [o.tissue_ml for o in infiltrations if o.tissue_ml is not None]
+    false = " / ".join(f"{100 * sum(o.false_raises.get(e, 0) for o in group) / hours:.2f}"
+                       for e in EVENTS)
+    return (f"| {dt:g} s | {hours:.0f} | {quick}/{len(moved)} | {len(found)}/"
+            f"{len(infiltrations)}, {_pct(found, 0.5)} | {false} |")
 
 
 def main(argv: list[str] | None = None) -> int:
