@@ -15,8 +15,12 @@ stored. Scenarios:
   last valid sample, which is what the 10 s requirement counts from;
 - dislodgement: at 150 mL/h after the line has settled. The detector works in pump
   time (`detection_time_scale` = --speed), so the pump is polled once per pump second
-  (every 0.1 s real at --speed 10), and the latency is also given in pump seconds:
-  what it would be live, with real pumps polled once a second.
+  and its pressure read `--pressure-reads` times per pump second (10, the station's
+  default; every 0.1 s real at --speed 1, 0.02 s at --speed 5), and the latency is
+  also given in pump seconds: what it would be live, with real pumps polled as the
+  station polls them.
+The stall and lost-link cases use the station's driver settings (1 s poll, 10 pressure
+reads a second: in Basic mode the `A?S` is seen by the next read).
 Targets: stall p95 under 2 s; lost link under 10 s always; dislodgement p95 under 10 s.
 """
 
@@ -35,7 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -43,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from devices.driver import DriverConfig, LinkState, Sample
 from station.alarms import AlarmTransition, TransitionKind
 from station.monitoring import ChairUpdate, MonitoringService, MonitorSettings, PumpEndpoint
+from station.monitoring.config import station_driver_config
 from station.persistence import make_sessionmaker, open_database
 from tests.support.simulator_process import SimulatorProcess
 
@@ -169,9 +174,10 @@ def rig(speed: float, settings: MonitorSettings, *sim_args: str) -> Iterator[Rig
 
 
 def stall(trials: int, speed: float, safe: bool) -> Result:
-    mode = "Safe mode, auto-alarm" if safe else "Basic mode, 1 Hz poll"
+    mode = "Safe mode, auto-alarm" if safe else "Basic mode, 1 Hz poll, 10 Hz pressure reads"
     result = Result(f"stall (A?S), {mode}")
-    settings = MonitorSettings(driver=DriverConfig(safe_mode_timeout_s=15 if safe else None))
+    settings = MonitorSettings(driver=replace(station_driver_config(),
+                                              safe_mode_timeout_s=15 if safe else None))
     with rig(speed, settings, "--occlusion-limit", "80") as one:
         pump = one.service.pump(CHAIR)
         pump.set_rate(600.0).result(timeout=5)
@@ -194,7 +200,7 @@ def stall(trials: int, speed: float, safe: bool) -> Result:
 def lost_link(trials: int, speed: float) -> tuple[Result, Result]:
     from_pull = Result("lost link, cable pulled (silent), from the pull")
     from_reply = Result("lost link, from the last valid sample")
-    settings = MonitorSettings(driver=DriverConfig(backoff_max_s=1.0))
+    settings = MonitorSettings(driver=replace(station_driver_config(), backoff_max_s=1.0))
     with rig(speed, settings) as one:
         for _ in range(trials):
             time.sleep(random.uniform(0.5, 1.5))
@@ -217,13 +223,19 @@ def lost_link(trials: int, speed: float) -> tuple[Result, Result]:
     return from_pull, from_reply
 
 
-def dislodgement(trials: int, speed: float, polls_per_pump_second: float = 1.0) -> Result:
+def dislodgement(trials: int, speed: float, polls_per_pump_second: float = 1.0,
+                 reads_per_pump_second: float = 10.0) -> Result:
     name = "dislodgement (advisory, detector)"
     if polls_per_pump_second != 1.0:
         name += f", {polls_per_pump_second:g} polls per pump second"
+    fast = reads_per_pump_second > polls_per_pump_second
+    name += (f", {reads_per_pump_second:g} pressure reads per pump second" if fast
+             else ", no pressure reads between polls")
     result = Result(name, scale=speed)
     settings = MonitorSettings(
-        driver=DriverConfig(poll_interval_s=1.0 / (polls_per_pump_second * speed)),
+        driver=DriverConfig(poll_interval_s=1.0 / (polls_per_pump_second * speed),
+                            pressure_interval_s=(1.0 / (reads_per_pump_second * speed)
+                                                 if fast else None)),
         detection_time_scale=speed)
     with rig(speed, settings) as one:
         pump = one.service.pump(CHAIR)
@@ -264,6 +276,9 @@ def main() -> int:
     parser.add_argument("--only", choices=["stall", "link", "dislodgement"])
     parser.add_argument("--dislodgement-polls", type=float, default=1.0,
                         help="polls per pump second for the dislodgement case (default 1)")
+    parser.add_argument("--pressure-reads", type=float, default=10.0,
+                        help="pressure reads per pump second for the dislodgement case "
+                             "(default 10, the station's; at most --dislodgement-polls: none)")
     args = parser.parse_args()
     started = time.monotonic()
     results: list[Result] = []
@@ -273,10 +288,11 @@ def main() -> int:
     if args.only in (None, "link"):
         results += list(lost_link(args.trials, args.speed))
     if args.only in (None, "dislodgement"):
-        results.append(dislodgement(args.trials, args.speed, args.dislodgement_polls))
+        results.append(dislodgement(args.trials, args.speed, args.dislodgement_polls,
+                                    args.pressure_reads))
         if args.real_time_trials:
             real = dislodgement(args.real_time_trials, 1.0)
-            real.name += ", real time (--speed 1, 1 s poll)"
+            real.name += ", real time (--speed 1, 1 s poll, 10 Hz pressure reads)"
             results.append(real)
     print(f"machine: {machine()}")
     print(f"simulator --speed {args.speed:g}; {time.monotonic() - started:.0f} s in all\n")

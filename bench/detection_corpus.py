@@ -7,6 +7,12 @@ dislodgement or infiltration) with its onset anywhere in the infusion. The pump,
 line model and the fault code are the simulator's own (devices/simulator), driven by
 a manual clock, as `devices.simulator.simulate_trace` does; this module adds the
 schedule (rate steps, pauses, posture) that simulate_trace does not have.
+
+Two samplings of the same scenarios: `mixed` (rows every 0.1-5 s, drawn per trace: what
+`analyze` may be given) and `station` (what the monitoring service feeds its detectors:
+a full poll every second, the pressure alone read 10 times a second in between, each
+read given the last poll's rate and its volume carried forward, as
+station.detection.between_polls does live).
 """
 
 from __future__ import annotations
@@ -20,10 +26,14 @@ from devices.simulator import Fault, LineParams, ManualClock, PumpSettings, Simu
 from devices.simulator.injector import FaultInjector
 from devices.simulator.link import LinkFaults
 from devices.simulator.trace import sample as sample_pump
+from station.detection.between_polls import PressureBetweenPolls
 from station.detection.sample import Sample
 
 EVENTS = ("occlusion", "dislodgement", "infiltration")
 SAMPLE_INTERVALS_S = (0.1, 0.5, 1.0, 2.0, 5.0)  # 10 to 0.2 rows per second
+SAMPLINGS = ("station", "mixed")
+STATION_READ_S = 0.1  # station.monitoring.config.STATION_PRESSURE_INTERVAL_S
+STATION_POLL_S = 1.0  # devices.driver.DriverConfig.poll_interval_s
 
 
 @dataclass
@@ -42,6 +52,7 @@ class Scenario:
     onset_s: float
     fraction: float = 1.0
     kind: str = "constant"  # or "ladder"
+    sampling: str = "mixed"  # or "station" (SAMPLINGS)
 
 
 @dataclass
@@ -161,8 +172,20 @@ class _Schedule:
             self._injector.inject(Fault.make(event, params))
 
 
+def station_sampled(scenario: Scenario) -> Scenario:
+    """The same scenario, read as the station reads it."""
+    scenario.dt_s, scenario.sampling = STATION_READ_S, "station"
+    return scenario
+
+
 def simulate(scenario: Scenario) -> Trace:
-    """Run one scenario; rows every `dt_s`, ending 5 min after a stall."""
+    """Run one scenario; rows every `dt_s`, ending 5 min after a stall.
+
+    Sampled as the station samples, only every `STATION_POLL_S` is a full poll; the
+    reads in between carry the poll's rate and volume forward (PressureBetweenPolls).
+    """
+    between = PressureBetweenPolls() if scenario.sampling == "station" else None
+    poll_every = round(STATION_POLL_S / STATION_READ_S)
     clock = ManualClock()
     settings = PumpSettings(occlusion_limit_mmhg=scenario.occlusion_limit_mmhg)
     pump = SimulatedPump(clock, np.random.default_rng(scenario.seed + 1_000_003),
@@ -183,8 +206,14 @@ def simulate(scenario: Scenario) -> Trace:
         clock.advance(target - clock.now())
         pump.poll()
         row = sample_pump(pump)
-        trace.samples.append(Sample(row.time_s, row.rate_ml_h, row.volume_ml,
-                                    row.pressure_mmhg, row.status))
+        sample = Sample(row.time_s, row.rate_ml_h, row.volume_ml, row.pressure_mmhg,
+                        row.status)
+        if between is not None:
+            read = None
+            if index % poll_every and row.pressure_mmhg is not None:
+                read = between.read(row.time_s, row.pressure_mmhg, row.status)
+            sample = read or between.polled(sample)
+        trace.samples.append(sample)
         trace.tissue_ml.append(pump.mechanics.line.state.delivered_ml["tissue"])
         if row.status == "A?S" and trace.stall_s is None:
             trace.stall_s = row.time_s

@@ -169,7 +169,10 @@ class PumpPoller:
     def _serve(self, driver: PumpDriver) -> str:
         """Poll, heartbeat and run commands until the link is lost or the station closes."""
         interval, beat = self.config.poll_interval_s, self.config.heartbeat_interval_s
-        next_poll = next_beat = connected_at = self._clock.monotonic()
+        fast = self.config.pressure_interval_s
+        if driver.info is None or not driver.info.extension:
+            fast = None  # a stock pump has no pressure to read
+        next_poll = next_beat = next_pressure = connected_at = self._clock.monotonic()
         last_sample_at: float | None = None
         while not self._closing.is_set():
             try:
@@ -178,10 +181,18 @@ class PumpPoller:
                 now = self._clock.monotonic()
                 if now >= next_poll:
                     next_poll, next_beat = max(next_poll + interval, now), now + beat
+                    next_pressure = now + (fast or interval)  # the poll read it too
                     sample = self._guarded(driver.poll)
                     if sample is not None:
                         last_sample_at = sample.at.monotonic
                         self._emit(sample)
+                elif fast is not None and now >= next_pressure:
+                    # On a fixed grid, not from the end of the read: an even 10 reads a
+                    # second whatever the exchange took (a late one is not caught up).
+                    next_pressure, next_beat = max(next_pressure + fast, now), now + beat
+                    reading = self._guarded(driver.read_pressure)
+                    if reading is not None:
+                        self._emit(reading)
                 elif now >= next_beat:
                     next_beat = now + beat
                     self._guarded(driver.heartbeat)
@@ -197,7 +208,8 @@ class PumpPoller:
             if now - (last_sample_at or connected_at) > self.config.stale_after_s:
                 # The pump answers, but not with anything we can read: as good as lost.
                 return f"no valid sample for {now - (last_sample_at or connected_at):.1f} s"
-            self._wakeup.wait(max(0.0, min(next_poll, next_beat) - self._clock.monotonic()))
+            due = min(next_poll, next_beat, next_pressure if fast is not None else next_poll)
+            self._wakeup.wait(max(0.0, due - self._clock.monotonic()))
             self._wakeup.clear()
         return "closed"
 

@@ -23,7 +23,7 @@ from devices.driver.errors import (
     PumpAlarmError,
 )
 from devices.driver.session import PumpSession
-from devices.driver.types import AlarmSource, DriverEvent, PumpInfo, Sample
+from devices.driver.types import AlarmSource, DriverEvent, PressureReading, PumpInfo, Sample
 from devices.protocol import (
     CONDITIONS_QUERY,
     IDENTITY_QUERY,
@@ -146,6 +146,16 @@ class PumpDriver:
                       rate_ml_h=rate * (unit or RateUnit.ML_H).to_ml_per_h,
                       volume_ml=infused * volume_unit.to_ml, pressure_mmhg=pressure,
                       conditions=conditions)
+
+    def read_pressure(self) -> PressureReading:
+        """The line pressure alone (`XPR`), between full polls; extension pumps only.
+
+        Any valid command feeds the watchdog, so this is a heartbeat too.
+        """
+        reply = self._command(PRESSURE_QUERY, AlarmSource.POLL)
+        return PressureReading(pump_id=self.pump_id, at=stamp(self._clock),
+                               status=self._status(reply),
+                               pressure_mmhg=_decoded(parse_pressure, reply.data))
 
     def heartbeat(self) -> Prompt:
         """A status query: feeds the watchdog and shows any latched alarm."""

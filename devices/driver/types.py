@@ -107,4 +107,19 @@ class PumpIdentified:
     info: PumpInfo
 
 
-DriverEvent = Sample | PumpAlarm | LinkStateChanged | PumpIdentified
+@dataclass(frozen=True)
+class PressureReading:
+    """One fast `XPR` read between two full polls (`DriverConfig.pressure_interval_s`).
+
+    For the line detectors, which tell a dislodged catheter from a posture change by
+    the step's edge (a fraction of a second); not telemetry to store: the full
+    `Sample` carries that. `status` is the prompt of the reply.
+    """
+
+    pump_id: str
+    at: Stamp
+    status: Prompt
+    pressure_mmhg: float
+
+
+DriverEvent = Sample | PumpAlarm | LinkStateChanged | PumpIdentified | PressureReading

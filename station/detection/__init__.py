@@ -1,5 +1,6 @@
 """Streaming line detectors (occlusion, dislodgement, infiltration) and trace replay."""
 
+from station.detection.between_polls import PressureBetweenPolls
 from station.detection.chair import DetectionSettings, LineDetectors
 from station.detection.monitor import LineMonitor
 from station.detection.sample import Sample
@@ -11,6 +12,7 @@ __all__ = [
     "DetectionSettings",
     "LineDetectors",
     "LineMonitor",
+    "PressureBetweenPolls",
     "Sample",
     "TraceError",
     "read_trace",

@@ -55,9 +55,15 @@ class DislodgementSettings:
     # The step's edge (step_edge.py): judged when rows come this often or faster.
     edge_max_interval_s: float = 0.5
     edge_after_s: float = 2.0
-    edge_tau_max_s: float = 0.25
+    edge_tau_max_s: float = 0.3
     edge_tau_per_interval: float = 0.9  # the fit cannot resolve much under a row
     edge_rms_max_mmhg: float = 1.5
+    # With the edge test on (dense rows) posture steps are told apart by their edge,
+    # so a smaller drop (a low venous pressure at a low rate) may start a candidate.
+    dense_drop_min_mmhg: float = 6.0
+    # A fast edge (a dislodged tip's) whose candidate an artifact then broke: for this
+    # long a later drop may start again without the onset test, with the full confirm_s.
+    retry_after_fast_edge_s: float = 60.0
 
 
 class DislodgementDetector:
@@ -88,6 +94,7 @@ class DislodgementDetector:
         self._first_below_s: float | None = None  # since the last near-level sample
         self._interval_s = 1.0
         self._history: deque[tuple[float, float]] = deque(maxlen=HISTORY_SAMPLES)
+        self._retry_until_s = float("-inf")  # after a fast edge (_judge_edge)
 
     def update(self, sample: Sample, baseline: LineBaseline) -> bool:
         p = sample.pressure_mmhg
@@ -111,7 +118,9 @@ class DislodgementDetector:
         level = baseline.level if self._candidate_since is None else self._reference
         if level is None:
             return
-        threshold = s.drop_min_mmhg + s.drop_rq_fraction * baseline.resistance.value * (
+        drop_min = (s.dense_drop_min_mmhg if self._interval_s <= s.edge_max_interval_s
+                    else s.drop_min_mmhg)
+        threshold = drop_min + s.drop_rq_fraction * baseline.resistance.value * (
             baseline.rate_ml_h)
         if baseline.resumed and self._last_near_s is None:
             # First look after a pause: the patient sat down again, the arm is not
@@ -141,15 +150,11 @@ class DislodgementDetector:
         if self._high - self._low > allowed:
             self._candidate_since = None  # not flat: an artifact, not a step
         elif not self._edge_judged and t - self._candidate_since >= s.edge_after_s:
-            self._edge_judged = True
-            if self._line_time_constant_kept(t):
-                # R unchanged: a posture change. Its new level is not a dislodgement
-                # until the pressure has been back near the level.
-                self._candidate_since = None
-                self._explained = True
+            self._judge_edge(t)
         elif self._flat_samples >= 3 and self._confirmed(t - self._candidate_since):
             self.present = True
             self._back_since = None
+            self._retry_until_s = float("-inf")
             self.detail = f"pressure {level - p:.0f} mmHg below its level of {level:.0f} mmHg"
 
     def _start_candidate(self, t: float, level: float, threshold: float,
@@ -158,7 +163,8 @@ class DislodgementDetector:
         # The first settled samples of a segment compare with the predicted level:
         # a step that happened while the pump was stopped counts as fast.
         last_near = self._last_near_s
-        if last_near is None or t - last_near <= window:
+        retry = t <= self._retry_until_s
+        if last_near is None or t - last_near <= window or retry:
             self._candidate_since = t
             self._grace_s = max(1.0, 1.01 * baseline.last_interval_s)
             self._reference, self._threshold = level, threshold
@@ -166,8 +172,22 @@ class DislodgementDetector:
             self._flat_samples = 0
             # A candidate restarted by noise keeps the onset of its first sample below.
             first = t if self._first_below_s is None else self._first_below_s
-            self._confirm_s = self._confirm_for(None if last_near is None else first - last_near)
-            self._edge_from_s, self._edge, self._edge_judged = last_near, None, False
+            onset = None if last_near is None or retry else first - last_near
+            self._confirm_s = self._confirm_for(onset)
+            # A retry after a fast edge was judged already: its level is not re-fitted.
+            self._edge_from_s, self._edge, self._edge_judged = last_near, None, retry
+
+    def _judge_edge(self, t: float) -> None:
+        """Once per candidate: a posture step (R kept) is dropped; a fast edge arms the
+        retry, so an artifact in progress at the onset does not hide a dislodgement."""
+        self._edge_judged = True
+        if self._line_time_constant_kept(t):
+            # R unchanged: a posture change. Its new level is not a dislodgement
+            # until the pressure has been back near the level.
+            self._candidate_since = None
+            self._explained = True
+        elif self._edge_was_fast():
+            self._retry_until_s = t + self.settings.retry_after_fast_edge_s
 
     def _confirmed(self, down_s: float) -> bool:
         """Down and flat long enough: `confirm_s`, or sooner when very flat and fast."""
@@ -208,6 +228,13 @@ class DislodgementDetector:
         longest = max(s.edge_tau_max_s, s.edge_tau_per_interval * self._interval_s)
         return (edge is not None and edge.rms_mmhg <= s.edge_rms_max_mmhg
                 and edge.tau_s > longest)
+
+    def _edge_was_fast(self) -> bool:
+        """The fitted edge is a dislodged tip's: good fit, shorter than the line's."""
+        s, edge = self.settings, self._edge
+        longest = max(s.edge_tau_max_s, s.edge_tau_per_interval * self._interval_s)
+        return (edge is not None and edge.rms_mmhg <= s.edge_rms_max_mmhg
+                and edge.tau_s <= longest)
 
     def _maybe_clear(self, t: float, p: float) -> None:
         if self._reference is None or p < self._reference - 0.5 * self._threshold:

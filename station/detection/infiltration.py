@@ -41,6 +41,11 @@ class InfiltrationSettings:
     min_span_s: float = 90.0  # longer than the rise of any movement artifact
     slope_min_mmhg_per_ml: float = 0.25
     rise_min_mmhg: float = 2.0
+    # At 5 rows a second or more (the station's 10 reads a second) a level window
+    # holds dozens of samples over several strokes: the ripple averages out instead of
+    # aliasing into a slow wave, and a smaller rise is told from noise.
+    dense_interval_s: float = 0.2
+    dense_rise_min_mmhg: float = 1.5
     z_min: float = 4.0
     step_ratio: float = 0.7  # line SSE must be under this share of the best step's SSE
     level_s_min: float = 5.0
@@ -101,6 +106,7 @@ class InfiltrationDetector:
         self._max_climb_ml = self.settings.max_climb_ml
         self._creep_allowance = 0.0
         self._min_span_s = self.settings.min_span_s
+        self._rise_min_mmhg = self.settings.rise_min_mmhg
 
     def update(self, sample: Sample, baseline: LineBaseline) -> bool:
         p = sample.pressure_mmhg
@@ -113,6 +119,10 @@ class InfiltrationDetector:
         if p is None or not sample.infusing or not baseline.settled:
             return self.present
         self._level.push(sample.time_s, p)
+        # From the rows as they come (a segment's first interval is not known yet).
+        dense = baseline.last_interval_s <= self.settings.dense_interval_s
+        self._rise_min_mmhg = (self.settings.dense_rise_min_mmhg if dense
+                               else self.settings.rise_min_mmhg)
         if self._level.spread() > self.settings.excursion_mmhg + self._creep_allowance:
             # An artifact or a step in the level window: no point from it. The points
             # before it stay; a step that stays is caught by the step test.
@@ -162,7 +172,7 @@ class InfiltrationDetector:
         sigma = math.sqrt(sse / max(len(climb) - 2, 1))
         stderr = sigma / math.sqrt(sxx * n_eff / len(climb)) if sxx > 0 else math.inf
         if (s.slope_min_mmhg_per_ml <= slope <= s.creep_max_mmhg_per_ml
-                and slope * span >= s.rise_min_mmhg
+                and slope * span >= self._rise_min_mmhg
                 and slope >= s.z_min * stderr and sse <= s.step_ratio * step_sse):
             self.present = True
             self.detail = f"pressure rising {slope:.2f} mmHg per mL infused"

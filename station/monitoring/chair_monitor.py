@@ -24,6 +24,7 @@ from devices.driver import (
     DriverEvent,
     LinkState,
     LinkStateChanged,
+    PressureReading,
     PumpAlarm,
     PumpIdentified,
     PumpInfo,
@@ -33,7 +34,7 @@ from devices.protocol import AlarmCode
 from station.alarms import AlarmClock, AlarmTransition, Cause, ChairAlarms
 from station.alarms.link_watch import LINK_LOST, LinkWatch
 from station.alarms.pump_status import apply_pump_status
-from station.detection import LineMonitor
+from station.detection import LineMonitor, PressureBetweenPolls
 from station.detection import Sample as LineSample
 from station.monitoring.alarm_restore import Now
 from station.monitoring.changed import ChangedRecord
@@ -75,6 +76,7 @@ class ChairMonitor:
         self._next_reread = clock.monotonic()
         self._watch = LinkWatch(self.alarms, clock, settings.link_watch_s)
         self._line = LineMonitor(self.alarms)
+        self._between_polls = PressureBetweenPolls()
         self._program_watch = ProgramWatch(self.alarms, settings)
         self._outage = OutageWatch(self.alarms, recorder, settings.detection_time_scale)
         self._program: InfusionProgram | None = None
@@ -136,9 +138,23 @@ class ChairMonitor:
             self._on_pump_alarm(event)
         elif isinstance(event, LinkStateChanged):
             self._on_link_changed(event)
+        elif isinstance(event, PressureReading):
+            return self.handle_pressure(event) or self._update(event)
         else:
             self._on_identified(event)
         return self._update(event)
+
+    def handle_pressure(self, reading: PressureReading) -> ChairUpdate | None:
+        """A fast pressure read: to the line detectors only, not stored; an update
+        only when an alarm changed (ten reads a second need no new snapshot each)."""
+        sample = self._between_polls.read(
+            reading.at.monotonic * self._settings.detection_time_scale,
+            reading.pressure_mmhg, reading.status.value)
+        if sample is not None and self._link is LinkState.UP:
+            self._line.feed(sample)
+        if not self._sink.recent:
+            return None
+        return self._update(reading)
 
     def _on_sample(self, sample: Sample) -> None:
         self._latest = sample
@@ -147,7 +163,8 @@ class ChairMonitor:
             self._outage.sample(sample, self.context)
         if self.context.infusion_id is not None:
             self._recorder.sample(self.context.infusion_id, sample)
-        self._line.feed(self._line_sample(sample, sample.status.value, sample.at.monotonic))
+        self._line.feed(self._between_polls.polled(
+            self._line_sample(sample, sample.status.value, sample.at.monotonic)))
         if sample.conditions is not None:
             battery = sample.conditions.battery_percent
             self.alarms.set_condition(AIR_IN_LINE, sample.conditions.air_in_line,

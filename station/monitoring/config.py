@@ -35,6 +35,15 @@ DEFAULT_NEAR_END_S = 15 * 60.0
 # Consecutive infusing samples off the expected rate before `rate_mismatch`: a step
 # being sent to the pump must not flash an alarm (3 s at the default 1 s poll).
 DEFAULT_RATE_MISMATCH_SAMPLES = 3
+# The line pressure alone (`XPR`) ten times a second between the full polls: the
+# dislodgement detector tells a dislodged catheter from a posture change by the
+# step's edge, a fraction of a second (docs/detection.md). Telemetry stays at the poll.
+STATION_PRESSURE_INTERVAL_S = 0.1
+
+
+def station_driver_config() -> DriverConfig:
+    """The driver's defaults, with the fast pressure read on."""
+    return DriverConfig(pressure_interval_s=STATION_PRESSURE_INTERVAL_S)
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class MonitorSettings:
     `alarm_policy` its audio pause and acknowledgement timings.
     """
 
-    driver: DriverConfig = field(default_factory=DriverConfig)
+    driver: DriverConfig = field(default_factory=station_driver_config)
     tick_s: float = DEFAULT_TICK_S
     link_watch_s: float = DEFAULT_LINK_WATCH_S
     low_battery_percent: int = DEFAULT_LOW_BATTERY_PERCENT

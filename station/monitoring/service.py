@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from devices.driver import (
     Clock,
     DriverEvent,
+    PressureReading,
     PumpPoller,
     SystemClock,
     TransportFactory,
@@ -320,7 +321,12 @@ class MonitoringService:
             event = item
             chair = self._chairs[event.pump_id]
             # A bug must not end the monitoring of every other chair.
-            self._guarded(chair.chair_id, f"handling {event!r}", lambda: chair.handle(event))
+            if isinstance(event, PressureReading):
+                reading = event  # ten a second per chair: published only on an alarm change
+                self._guarded(chair.chair_id, f"handling {event!r}",
+                              lambda: chair.handle_pressure(reading))
+            else:
+                self._guarded(chair.chair_id, f"handling {event!r}", lambda: chair.handle(event))
         self._guarded(STATION, "checking storage", self._station.check)
 
     def _guarded(self, who: str, doing: str,

@@ -131,3 +131,14 @@ def test_a_drop_right_after_a_clear_is_a_new_dislodgement() -> None:
               if now and not before]
     assert len(raises) == 2
     assert cleared_at < raises[1] <= cleared_at + 31
+
+
+@pytest.mark.parametrize(("dt", "within_ml"), [(0.1, 2.3), (1.0, 3.0)])
+def test_infiltration_needs_a_smaller_rise_when_rows_are_dense(dt: float, within_ml: float) -> None:
+    # 0.9 mmHg per mL at 60 mL/h: at 10 rows a second a 1.5 mmHg rise is enough (about
+    # 2.1 mL in tissue), at one a second the 2 mmHg rule waits for about 2.7 mL.
+    rows = line_trace(4000, dt, 60.0, shapes=(creep_in_volume(1200, 5.0, 0.9),))
+    detectors = LineDetectors()
+    raised = first_raise([(r.time_s, detectors.update(r)["infiltration"]) for r in rows])
+    assert raised is not None
+    assert (raised - 1200) * 60.0 / 3600.0 <= within_ml  # mL in tissue at the alarm

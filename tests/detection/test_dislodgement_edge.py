@@ -8,6 +8,7 @@ relaxes five times faster. A drop alone cannot tell them apart.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -97,3 +98,29 @@ def test_edge_fit_recovers_any_time_constant_of_a_clean_step(
     assert fit is not None
     assert tau / 1.45 <= fit.tau_s <= tau * 1.45
     assert abs(fit.after_mmhg - (20.0 + drop)) < 0.05 * abs(drop)  # the grid, 19 % apart
+
+
+@pytest.mark.parametrize(("peak", "duration", "start"), [(12.0, 30.0, 202.5), (20.0, 40.0, 204.0),
+                                                         (8.0, 10.0, 203.0)])
+def test_dislodgement_broken_by_an_artifact_is_retried_after_its_fast_edge(
+        peak: float, duration: float, start: float) -> None:
+    # The catheter comes out, then the arm moves: the candidate is not flat and was
+    # dropped for good (the old detector never raised). The edge was a dislodged tip's,
+    # so once the artifact is over the flat low level raises, with the full 15 s.
+    rows = simulated_rows(500, 0.1, 150.0, {200.03: dislodge}, seed=5)
+    artifact = hump(start, duration, peak)
+    rows = [replace(r, pressure_mmhg=(r.pressure_mmhg or 0.0) + artifact(r.time_s, r.volume_ml))
+            for r in rows]
+    raised = raised_at(rows)
+    assert raised is not None and start + duration < raised <= start + duration + 30
+
+
+def test_a_drop_whose_edge_fits_0_285_s_is_still_a_dislodgement() -> None:
+    # At low rates the ripple and the noise make a dislodged tip's edge (0.15 s) fit
+    # up to the grid's 0.285 s (a tuning trace at 26 mL/h); posture steps fit 0.34 s
+    # or more. This edge fits 0.285 s: under the old 0.25 s limit it was a posture step.
+    def edge(t: float, v: float) -> float:
+        return -9.0 * -math.expm1(-(t - 200.03) / 0.3) if t >= 200.03 else 0.0
+    rows = line_trace(400, 0.1, 26.0, shapes=(edge,), seed=3)
+    raised = raised_at(rows)
+    assert raised is not None and 200 <= raised <= 210

@@ -82,5 +82,6 @@ class PumpBridge(QObject):
             self.pump_alarm.emit(event)
         elif isinstance(event, LinkStateChanged):
             self.link_changed.emit(event)
-        else:
+        elif isinstance(event, PumpIdentified):
             self.pump_identified.emit(event)
+        # A PressureReading (fast pressure reads, when configured) is for the detectors.
