@@ -365,8 +365,15 @@ def growth(after: list[dict[str, float]]) -> dict[str, Any]:
     probed = [s for s in after if "allocated_blocks" in s]
     blocks = memory_probe.slope_kib_per_min([s["t_s"] for s in probed],
                                             [s["allocated_blocks"] for s in probed])
+    # SQLite's page cache follows the database's size up to its cache_size (2 MiB per
+    # connection by default), so it climbs for as long as a 60x run lasts: bounded.
+    beside_cache = memory_probe.window_slopes(
+        [s["t_s"] for s in probed],
+        [s["rss_kib"] - s.get("sqlite_page_cache_kib", 0) for s in probed])
     return {"slopes_kib_per_min": slopes, "allocated_blocks_per_min": blocks,
-            "rss_levels_off": memory_probe.levels_off(slopes["rss_kib"])}
+            "rss_levels_off": memory_probe.levels_off(slopes["rss_kib"]),
+            "rss_beside_page_cache_kib_per_min": beside_cache,
+            "rss_beside_page_cache_levels_off": memory_probe.levels_off(beside_cache)}
 
 
 def cpu_model() -> str:
@@ -402,6 +409,9 @@ def report(result: dict[str, Any]) -> str:
         + "; file " + ", ".join(f"{v:.0f}" for v in result["slopes_kib_per_min"]["file_kib"])
         + f"); allocated blocks {result['allocated_blocks_per_min']:+.0f}/min; "
         + ("levels off" if result["rss_levels_off"] else "STILL CLIMBING"),
+        "RSS less SQLite's page cache, KiB/min in thirds: "
+        + ", ".join(f"{v:.0f}" for v in result["rss_beside_page_cache_kib_per_min"]) + "; "
+        + ("levels off" if result["rss_beside_page_cache_levels_off"] else "STILL CLIMBING"),
         f"distinct SQL texts {result['distinct_sql']}: "
         + "; ".join(result["distinct_sql_top"][:3]),
         "objects grown since warm-up: "
