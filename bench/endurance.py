@@ -28,6 +28,8 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -40,6 +42,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import memory_probe
 
 from devices.driver import DriverConfig, Sample
 from station.monitoring import ChairUpdate, MonitoringService, MonitorSettings, PumpEndpoint
@@ -54,6 +58,7 @@ from tests.persistence.factories import T0, make_order
 from tests.support.simulator_process import SimulatorProcess
 
 SAMPLE_EVERY_S = 5.0
+PROBE_EVERY_S = 60.0  # gc.get_objects() and the allocated blocks: once a minute
 FAULTS = ("occlusion", "air_in_line", "pulled_cable", "garbled")
 
 
@@ -198,14 +203,23 @@ def stored_counts(sessions: Any) -> dict[str, int]:
             "gap_rows": gaps, "events": int(events or 0)}
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    folder = Path(tempfile.mkdtemp(prefix="endurance-"))
-    engine = open_database(f"sqlite:///{folder / 'station.sqlite'}")
+def open_bench_database(args: argparse.Namespace, folder: Path) -> sa.Engine:
+    """The station's SQLite file, with the experiments' cache sizes if asked."""
+    query = ("" if args.sqlite_statement_cache is None
+             else f"?cached_statements={args.sqlite_statement_cache}")
+    engine = open_database(f"sqlite:///{folder / 'station.sqlite'}{query}")
     if args.sqlite_cache_kib is not None:
         # An experiment on where the memory goes: SQLite's page cache per connection.
         engine.dispose()
         event.listen(engine, "connect", lambda dbapi, _record: dbapi.execute(
             f"PRAGMA cache_size = -{args.sqlite_cache_kib}"))
+    return engine
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="endurance-"))
+    engine = open_bench_database(args, folder)
+    statements = StatementCensus(engine)
     sessions = make_sessionmaker(engine)
     seed(sessions, args.pumps)
     rng = random.Random(args.seed)
@@ -226,23 +240,32 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         service.start()
         t0 = time.monotonic()
         cpu0, sim_cpu0 = cpu_s(), cpu_s(sim_pid)
-        next_sample, pending = t0, list(actions)
+        next_sample, next_probe, pending = t0, t0, list(actions)
         end = t0 + args.minutes * 60.0
+        warm = max(60.0, args.minutes * 10.0)  # the first sixth of the run, at least a minute
+        probe = Probe(args, warm)
         while (now := time.monotonic()) < end:
             while pending and t0 + pending[0].at_s <= now:
                 shift.do(pending.pop(0))
             if now >= next_sample:
                 next_sample += SAMPLE_EVERY_S
-                series.append({"t_s": now - t0, "rss_kib": rss_kib(), "fds": open_fds(),
-                               "cpu_s": cpu_s() - cpu0, "sim_cpu_s": cpu_s(sim_pid) - sim_cpu0})
+                sample: dict[str, float] = {
+                    "t_s": now - t0, "rss_kib": rss_kib(), "fds": open_fds(),
+                    "cpu_s": cpu_s() - cpu0, "sim_cpu_s": cpu_s(sim_pid) - sim_cpu0}
+                sample.update(memory_probe.smaps())
+                if now >= next_probe:
+                    next_probe += PROBE_EVERY_S
+                    sample.update(probe.minute(now - t0))
+                    sample["distinct_sql"] = statements.distinct
+                series.append(sample)
             time.sleep(0.05)
+        probe.finish()
         health = service.health()
         pool = engine.pool.status()
         service.stop()
     published = (counts.transitions, counts.samples)
     stored = stored_counts(sessions)
     engine.dispose()
-    warm = max(60.0, args.minutes * 10.0)  # the first sixth of the run, at least a minute
     after = [s for s in series if s["t_s"] >= warm] or series
     wall = series[-1]["t_s"]
     return {
@@ -260,10 +283,97 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "samples_published": published[1], "samples_stored": stored["samples"],
         "gap_rows": stored["gap_rows"], "pump_events": stored["events"],
         "commands_refused": shift.refused,
+        "distinct_sql": statements.distinct, "distinct_sql_top": statements.top(),
+        "sqlite_statement_cache": args.sqlite_statement_cache,
         "handler_faults": health.handler_faults,
         "db_mib": (folder / "station.sqlite").stat().st_size / 2**20, "pool": pool,
+        **growth(after), "census_growth": probe.census, "tracemalloc_top": probe.traced,
+        "malloc_trim": args.malloc_trim, "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX"),
         "series": series,
     }
+
+
+class StatementCensus:
+    """Distinct SQL texts the engine sent: Python's sqlite3 prepares and caches one
+    statement per text (128 per connection by default), so texts that differ by their
+    number of parameters each hold SQLite memory until evicted."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._lock = threading.Lock()
+        self._texts: Counter[str] = Counter()
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        with self._lock:
+            self._texts[statement] += 1
+
+    @property
+    def distinct(self) -> int:
+        with self._lock:
+            return len(self._texts)
+
+    def top(self, n: int = 5) -> list[str]:
+        """The statement shapes with the most distinct texts (first 60 characters)."""
+        with self._lock:
+            shapes = Counter(text[:60] for text in self._texts)
+        return [f"{count} texts: {shape}" for shape, count in shapes.most_common(n)]
+
+
+class Probe:
+    """The once-a-minute measures, an optional malloc_trim, and the census or
+    tracemalloc comparison between the end of the warm-up and the end of the run."""
+
+    def __init__(self, args: argparse.Namespace, warm_s: float) -> None:
+        self.args, self.warm_s = args, warm_s
+        self._census_at_warm: Counter[str] | None = None
+        self._trace_at_warm: tracemalloc.Snapshot | None = None
+        self.census: list[tuple[str, int]] = []
+        self.traced: list[str] = []
+        if args.tracemalloc:
+            tracemalloc.start(args.tracemalloc)
+
+    def minute(self, t_s: float) -> dict[str, float]:
+        values: dict[str, float] = {}
+        if self.args.malloc_trim:
+            before = rss_kib()
+            memory_probe.malloc_trim()
+            values["trimmed_kib"] = before - rss_kib()
+        values.update(memory_probe.python_measures())
+        values.update(memory_probe.native_measures())
+        if t_s >= self.warm_s and self._census_at_warm is None:
+            self._census_at_warm = memory_probe.type_census()
+            if self.args.tracemalloc:
+                self._trace_at_warm = tracemalloc.take_snapshot()
+        return values
+
+    def finish(self) -> None:
+        if self._census_at_warm is not None:
+            self.census = memory_probe.census_growth(self._census_at_warm,
+                                                     memory_probe.type_census())
+        if self._trace_at_warm is not None:
+            diff = tracemalloc.take_snapshot().compare_to(self._trace_at_warm, "traceback")
+            self.traced = ["\n".join([str(stat), *stat.traceback.format()[-8:]])
+                           for stat in diff[:10]]
+            tracemalloc.stop()
+
+
+def growth(after: list[dict[str, float]]) -> dict[str, Any]:
+    """Slopes after the warm-up (KiB a minute, in three windows) and the verdict."""
+    t = [s["t_s"] for s in after]
+    slopes = {key: memory_probe.window_slopes(t, [s[key] for s in after])
+              for key in ("rss_kib", "anon_kib", "file_kib")}
+    probed = [s for s in after if "allocated_blocks" in s]
+    blocks = memory_probe.slope_kib_per_min([s["t_s"] for s in probed],
+                                            [s["allocated_blocks"] for s in probed])
+    # SQLite's page cache follows the database's size up to its cache_size (2 MiB per
+    # connection by default), so it climbs for as long as a 60x run lasts: bounded.
+    beside_cache = memory_probe.window_slopes(
+        [s["t_s"] for s in probed],
+        [s["rss_kib"] - s.get("sqlite_page_cache_kib", 0) for s in probed])
+    return {"slopes_kib_per_min": slopes, "allocated_blocks_per_min": blocks,
+            "rss_levels_off": memory_probe.levels_off(slopes["rss_kib"]),
+            "rss_beside_page_cache_kib_per_min": beside_cache,
+            "rss_beside_page_cache_levels_off": memory_probe.levels_off(beside_cache)}
 
 
 def cpu_model() -> str:
@@ -293,6 +403,19 @@ def report(result: dict[str, Any]) -> str:
         f"pump events stored {result['pump_events']}",
         f"commands refused by pump or engine {result['commands_refused']}, handler faults "
         f"{result['handler_faults']}, database {result['db_mib']:.1f} MiB; {result['pool']}",
+        "RSS slope after warm-up, KiB/min in thirds: "
+        + ", ".join(f"{v:.0f}" for v in result["slopes_kib_per_min"]["rss_kib"])
+        + " (anon " + ", ".join(f"{v:.0f}" for v in result["slopes_kib_per_min"]["anon_kib"])
+        + "; file " + ", ".join(f"{v:.0f}" for v in result["slopes_kib_per_min"]["file_kib"])
+        + f"); allocated blocks {result['allocated_blocks_per_min']:+.0f}/min; "
+        + ("levels off" if result["rss_levels_off"] else "STILL CLIMBING"),
+        "RSS less SQLite's page cache, KiB/min in thirds: "
+        + ", ".join(f"{v:.0f}" for v in result["rss_beside_page_cache_kib_per_min"]) + "; "
+        + ("levels off" if result["rss_beside_page_cache_levels_off"] else "STILL CLIMBING"),
+        f"distinct SQL texts {result['distinct_sql']}: "
+        + "; ".join(result["distinct_sql_top"][:3]),
+        "objects grown since warm-up: "
+        + ", ".join(f"{name} +{n}" for name, n in result["census_growth"][:8]),
         f"machine: {cpu_model()}, {os.cpu_count()} CPUs, "
         f"load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}",
     ]
@@ -308,6 +431,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sqlite-cache-kib", type=int,
                         help="SQLite page cache per connection (default: SQLite's 2 MiB)")
+    parser.add_argument("--sqlite-statement-cache", type=int,
+                        help="prepared statements kept per connection (default: Python's 128)")
+    parser.add_argument("--malloc-trim", action="store_true",
+                        help="call glibc's malloc_trim(0) once a minute (an experiment)")
+    parser.add_argument("--tracemalloc", type=int, default=0, metavar="FRAMES",
+                        help="trace Python allocations with this many frames (slow)")
     parser.add_argument("--json", type=Path, help="write the figures and the series here")
     args = parser.parse_args()
     result = run(args)

@@ -17,6 +17,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -202,11 +203,19 @@ class TelemetryWriter:
         return plan
 
 
+# One statement text however many fragments a flush merges. An IN list renders one
+# text per length, and Python's sqlite3 prepares and keeps each text (128 per
+# connection): the station's memory grew by ~130 KiB a minute for an hour
+# (docs/benchmarks/endurance.md).
+_CHUNKS = cast(sa.Table, TelemetryChunk.__table__)
+_DELETE_FRAGMENT = sa.delete(_CHUNKS).where(_CHUNKS.c.id == sa.bindparam("fragment_id"))
+
+
 def _write(session: Session, plan: _Plan) -> list[int]:
     """Run a flush's statements; return the ids of the new fragments, in plan order."""
     if plan.merged_fragment_ids:
         session.execute(
-            sa.delete(TelemetryChunk).where(TelemetryChunk.id.in_(plan.merged_fragment_ids))
+            _DELETE_FRAGMENT, [{"fragment_id": i} for i in plan.merged_fragment_ids]
         )
     if plan.full_chunks:
         session.execute(sa.insert(TelemetryChunk), plan.full_chunks)
