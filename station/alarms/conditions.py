@@ -124,6 +124,11 @@ _ROWS = (
                   "being recorded (they are kept and retried), and the unit overview "
                   "cannot see this station.",
                   "Call technical support; record on paper until this alarm ends."),
+    ConditionSpec("spool_unavailable", _P.HIGH, False, _C.TECHNICAL, _S.STATION,
+                  "The station's own disk refuses the records the database cannot take "
+                  "(full or failing): they are kept in memory only and are lost if the "
+                  "station stops before the database takes them.",
+                  "Call technical support; keep the station running; record on paper."),
 )
 
 CONDITIONS: dict[str, ConditionSpec] = {row.name: row for row in _ROWS}

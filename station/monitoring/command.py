@@ -8,9 +8,11 @@ station's database, and prints every alarm transition as one JSON line on stdout
 
 A port may carry the chair's label, `C1=/dev/ttyUSB0` (the label of a `chairs` row
 links the stored alarms to it); otherwise chairs are `chair-1`, `chair-2`... in order.
-Runs for `duration_s`, or until SIGINT or SIGTERM. Exit status: 0 done, 2 bad
-arguments, no database, or a chair that another live station monitors (each chair
-belongs to one station of the unit at a time: docs/unit.md).
+Records the database cannot take are kept in the station's local spool (in the user's
+data directory, per station name and database) and written on the next start if the
+station is killed meanwhile. Runs for `duration_s`, or until SIGINT or SIGTERM.
+Exit status: 0 done, 2 bad arguments, no database, or a chair that another live
+station monitors (each chair belongs to one station of the unit at a time: docs/unit.md).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.schedule_source import StoredSchedule
 from station.monitoring.service import MonitoringService
 from station.monitoring.snapshot import ChairUpdate
+from station.monitoring.spool import default_spool_path
 from station.persistence import StorageError, make_sessionmaker, open_database
 from station.services import Actor, StationServices, load_library
 
@@ -97,7 +100,7 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
     sessions = make_sessionmaker(engine)
     # The unit (station/unit) imports this package: a late import keeps the layers apart.
     from station.unit.leases import ChairInUseError  # noqa: PLC0415
-    from station.unit.membership import unit_member  # noqa: PLC0415
+    from station.unit.membership import station_name, unit_member  # noqa: PLC0415
     try:
         schedule = _stored_schedule(sessions)
     except DrugLibraryError as exc:
@@ -105,7 +108,10 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
         err.write(f"infusion-station monitor: {exc}\n")
         return 2
     try:
-        service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule)
+        spool = default_spool_path(station_name(),
+                                   engine.url.render_as_string(hide_password=False))
+        service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule,
+                                    spool_path=spool)
         service.subscribe(print_transitions)
         with unit_member(service, engine):  # the chairs' leases, before any pump is polled
             for endpoint in endpoints:

@@ -2,7 +2,8 @@
 
 `storage_unavailable` is a fact about this station's database, not about a chair: one
 alarm while the database refuses writes or lookups, stored (through the write backlog,
-in order) once the database takes writes again. Its snapshot has the id `STATION` and
+in order) once the database takes writes again; `spool_unavailable` while the station's
+own disk refuses them too (kept in memory only). Its snapshot has the id `STATION` and
 reaches subscribers like a chair's; acknowledge, audio pause and reset go through the
 `MonitoringService` with that id.
 """
@@ -17,6 +18,7 @@ from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
 
 STATION = "Station"
 STORAGE_UNAVAILABLE = "storage_unavailable"
+SPOOL_UNAVAILABLE = "spool_unavailable"
 _NO_RECORD = RecordContext()  # a station alarm hangs on no pump, infusion or chair
 
 
@@ -40,6 +42,8 @@ class StationMonitor:
         self.alarms.set_condition(STORAGE_UNAVAILABLE, recorder.refusing,
                                   detail=f"{recorder.waiting} records waiting, "
                                          f"{recorder.telemetry_pending} samples waiting")
+        self.alarms.set_condition(SPOOL_UNAVAILABLE, recorder.spool_error is not None,
+                                  detail=recorder.spool_error or "")
         if not self._sink.recent:
             return None
         return self._update()
