@@ -137,8 +137,9 @@ class WriteBacklog:
         return True
 
     def close(self) -> None:
+        """Close the spool (its file is removed when nothing waits)."""
         if self._spool is not None:
-            self._spool.close()
+            self._spool.close(remove_if_empty=not self._waiting)
 
     def _append(self, entry: _Entry) -> None:
         self._waiting.append(entry)

@@ -78,10 +78,21 @@ class LocalSpool:
         """Every entry, oldest first: (seq, kind, payload)."""
         return list(self._run("SELECT seq, kind, payload FROM spooled ORDER BY seq"))
 
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+    def close(self, *, remove_if_empty: bool = False) -> None:
+        """Close the file; `remove_if_empty`: and delete it when nothing is left in it
+        (a station that stopped with everything stored leaves no file behind)."""
+        if self._db is None:
+            return
+        try:
+            empty = remove_if_empty and self._db.execute(
+                "SELECT COUNT(*) FROM spooled").fetchone()[0] == 0
+        except sqlite3.Error:
+            empty = False
+        self._db.close()
+        self._db = None
+        if empty:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def _run(self, sql: str, *args: object) -> sqlite3.Cursor:
         try:

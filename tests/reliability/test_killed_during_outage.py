@@ -43,6 +43,13 @@ def server() -> Iterator[PrivateServer]:
     own.remove()
 
 
+@pytest.fixture
+def engine(server: PrivateServer) -> Iterator[Engine]:
+    made = migrated(server.url)
+    yield made
+    made.dispose()
+
+
 def stored_transitions(engine: Engine) -> Printed:
     stmt = (sa.select(Chair.label, Alarm.code, AlarmTransition.kind, AlarmTransition.at)
             .join(Alarm, Alarm.id == AlarmTransition.alarm_id)
@@ -78,11 +85,11 @@ def microseconds(at: datetime) -> int:
     return int(at.timestamp() * 1_000_000)
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(400)
 def test_a_station_killed_while_the_database_is_down_loses_nothing(
-        server: PrivateServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        server: PrivateServer, engine: Engine, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the spool's directory
-    engine = migrated(server.url)
     sessions = make_sessionmaker(engine)
     infusion = seed_station_chairs(sessions, datetime.now(UTC), {"C1": "SN0001"})["C1"]
     sim = SimulatorProcess(pumps=1, speed=1.0)
@@ -90,8 +97,11 @@ def test_a_station_killed_while_the_database_is_down_loses_nothing(
     first = StationProcess("ws-1", server.url, {"C1": sim.ports[0].port})
     second: StationProcess | None = None
     try:
-        wait_until(lambda: len(load_series(sessions, infusion)) >= 3, timeout_s=60,
-                   poll_s=0.5)  # monitoring, and storing
+        try:  # monitoring, and storing (a loaded machine starts slowly)
+            wait_until(lambda: len(load_series(sessions, infusion)) >= 3, timeout_s=120,
+                       poll_s=0.5)
+        except TimeoutError as exc:
+            raise TimeoutError(f"no samples stored: {first.log()[-3000:]}") from exc
 
         server.stop()
         down_at = datetime.now(UTC)
@@ -139,4 +149,3 @@ def test_a_station_killed_while_the_database_is_down_loses_nothing(
     spool = LocalSpool(default_spool_path("ws-1", server.url))
     assert spool.entries() == []
     spool.close()
-    engine.dispose()
