@@ -1,7 +1,8 @@
 """The local spool, on real SQLite files: what a locked database refused survives the
 recorder that kept it, is written once by the next one (also when an earlier replay was
-cut off between its commit and the spool's removal), and a full local disk is the
-technical alarm `spool_unavailable` with the records kept in memory."""
+cut off between its commit and the spool's removal); a full local disk is the
+technical alarm `spool_unavailable` with the records kept in memory, and records kept
+in memory are spooled, in order, once the spool can be written again."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from station.alarms import CONDITIONS, AlarmTransition, ManualClock, Priority, T
 from station.alarms.sink import SYSTEM_ACTOR
 from station.monitoring import MonitorRecorder, RecordContext, StationMonitor
 from station.monitoring.spool import LocalSpool
+from station.monitoring.spool_records import Spooled
 from station.persistence import (
     Records,
     TelemetrySample,
@@ -166,3 +168,30 @@ def test_a_full_local_disk_is_a_technical_alarm_and_the_records_stay_in_memory(
     assert "spool_unavailable" not in {a.condition for a in monitor.snapshot().alarms}
     [stored] = stored_alarms(station.sessions, "occlusion")
     assert len(stored_kinds(station.sessions, stored.id)) == sent
+
+
+def test_records_kept_in_memory_are_spooled_in_order_once_the_spool_can_be_written(
+        station: Station, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the spool's folder should be")
+    spool_path = blocked / "ws-1.sqlite"
+    station.lock.execute("BEGIN EXCLUSIVE")
+    first = station.recorder(LocalSpool(spool_path))
+    context = station.context()
+    first.alarm_transition(step(TransitionKind.RAISED, 0), context)
+    first.alarm_transition(step(TransitionKind.AUDIO_PAUSED, 1), context)
+    assert first.spool_error is not None and first.waiting == 2
+
+    blocked.unlink()  # the folder can be made now
+    first.alarm_transition(step(TransitionKind.AUDIO_RESUMED, 2), context)
+    assert first.spool_error is None
+    kept = LocalSpool(spool_path).entries()
+    assert [Spooled.of(kind, payload).data["kind"] for _, kind, payload in kept] == [
+        "raised", "audio_paused", "audio_resumed"]
+
+    station.lock.execute("ROLLBACK")  # the first recorder is gone; the next one writes
+    second = station.recorder(LocalSpool(spool_path))
+    second.start()
+    [alarm] = stored_alarms(station.sessions, "occlusion")
+    assert stored_kinds(station.sessions, alarm.id) == ["raised", "audio_paused",
+                                                        "audio_resumed"]
