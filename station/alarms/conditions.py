@@ -130,6 +130,11 @@ _ROWS = (
                   "overview shows the other station's.",
                   "Check which station the pump is connected to; monitor the chair there "
                   "and stop it here."),
+    ConditionSpec("spool_unavailable", _P.HIGH, False, _C.TECHNICAL, _S.STATION,
+                  "The station's own disk refuses the records the database cannot take "
+                  "(full or failing): they are kept in memory only and are lost if the "
+                  "station stops before the database takes them.",
+                  "Call technical support; keep the station running; record on paper."),
 )
 
 CONDITIONS: dict[str, ConditionSpec] = {row.name: row for row in _ROWS}

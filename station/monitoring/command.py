@@ -15,7 +15,11 @@ station monitors (each chair belongs to one station of the unit at a time: docs/
 The training rules apply as at the chairside station (docs/training.md): `--training`
 uses the training database and takes only simulated pumps; a normal monitor refuses a
 simulated pump unless `--allow-simulated-pumps` (said on stderr). A refused pump is not
-polled; the refusal is stored and printed on stderr, and its chair's lost link raised.
+polled; the refusal is stored and printed on stderr.
+
+Records the database cannot take are kept in the station's local spool (in the user's
+data directory, per station name and database) and written on the next start if the
+station is killed meanwhile.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.schedule_source import StoredSchedule
 from station.monitoring.service import MonitoringService
 from station.monitoring.snapshot import ChairUpdate
+from station.monitoring.spool import default_spool_path
 from station.persistence import AuditLog, StorageError, make_sessionmaker
 from station.services import Actor, StationServices, load_library
 
@@ -125,7 +130,7 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
     sessions = make_sessionmaker(engine)
     # The unit (station/unit) imports this package: a late import keeps the layers apart.
     from station.unit.leases import ChairInUseError  # noqa: PLC0415
-    from station.unit.membership import unit_member  # noqa: PLC0415
+    from station.unit.membership import station_name, unit_member  # noqa: PLC0415
     try:
         schedule = _stored_schedule(sessions, clock or (lambda: datetime.now(UTC)))
     except DrugLibraryError as exc:
@@ -133,8 +138,11 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
         err.write(f"infusion-station monitor: {exc}\n")
         return 2
     try:
+        spool = default_spool_path(station_name(),
+                                   engine.url.render_as_string(hide_password=False))
         service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule,
-                                    clock=None if clock is None else WallClock(clock))
+                                    clock=None if clock is None else WallClock(clock),
+                                    spool_path=spool)
         service.subscribe(PumpGate(service, admission, AuditLog(sessions), say_refused))
         service.subscribe(print_transitions)
         for line in (admission.banner, "TRAINING: simulated pumps only, the training "

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +42,7 @@ from station.monitoring.config import MonitorSettings, PumpEndpoint
 from station.monitoring.recorder import MonitorRecorder
 from station.monitoring.schedule import ScheduleSource
 from station.monitoring.snapshot import ChairSnapshot, ChairUpdate, Subscriber
+from station.monitoring.spool import LocalSpool
 from station.monitoring.station_monitor import STATION, StationMonitor, StorageState
 
 log = logging.getLogger(__name__)
@@ -80,9 +82,12 @@ class MonitoringService:
     def __init__(self, endpoints: Sequence[PumpEndpoint], sessions: sessionmaker[Session], *,
                  settings: MonitorSettings | None = None, clock: Clock | None = None,
                  open_port: Callable[[str], TransportFactory] = serial_transport_factory,
-                 schedule: ScheduleSource | None = None) -> None:
+                 schedule: ScheduleSource | None = None,
+                 spool_path: Path | None = None) -> None:
         """`schedule` reads a chair's clinical schedule (pause, titration, checks,
-        observation) from the stored record; without it those alarms are not timed."""
+        observation) from the stored record; without it those alarms are not timed.
+        `spool_path`: the local file that keeps what the database refuses across a
+        crash (`default_spool_path`); without it such records are kept in memory."""
         chair_ids = [e.chair_id for e in endpoints]
         if len(set(chair_ids)) != len(chair_ids):
             raise ValueError(f"each chair is watched once: {chair_ids}")
@@ -92,7 +97,9 @@ class MonitoringService:
         self._clock = clock or SystemClock()
         self._recorder = MonitorRecorder(sessions, utc_now=self._clock.utc_now,
                                          monotonic=self._clock.monotonic,
-                                         conditions=self.settings.conditions)
+                                         conditions=self.settings.conditions,
+                                         spool=None if spool_path is None
+                                         else LocalSpool(spool_path))
         self._chairs = {e.chair_id: ChairMonitor(e, self._recorder, self._clock, self.settings,
                                                  schedule)
                         for e in endpoints}
@@ -279,6 +286,7 @@ class MonitoringService:
     # -- the monitoring thread ------------------------------------------------------------
 
     def _run(self) -> None:
+        self._guarded(STATION, "writing the local spool", self._replay_spool)
         for chair in self._chairs.values():
             chair.begin()
         tick_s = self.settings.tick_s
@@ -297,6 +305,10 @@ class MonitoringService:
                 self._tick()
         self._recorder.close()
         self._refuse_late_commands()
+
+    def _replay_spool(self) -> None:
+        # Before the chairs read their open alarms: those an earlier run kept are stored.
+        self._recorder.start()
 
     def _refuse_late_commands(self) -> None:
         # A command submitted while `stop` ran may sit behind the marker: answer it.

@@ -5,7 +5,8 @@ alarm while the database refuses writes or lookups, stored (through the write ba
 in order) once the database takes writes again. `sound_device_missing` is a fact about
 its loudspeaker: the window reports what its audio output does (`sound_output`), and
 the alarm is raised and ended here, so its transitions are stored with who and when
-like any other. Their snapshot has the id `STATION` and reaches subscribers like a
+like any other; `spool_unavailable` while the station's own disk refuses the records
+the database cannot take (kept in memory only). Their snapshot has the id `STATION` and reaches subscribers like a
 chair's; acknowledge, audio pause and reset go through the `MonitoringService` with
 that id. `storage` says since when records have been waiting
 (the chairside window's strip), until every one of them is stored.
@@ -25,6 +26,7 @@ from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
 STATION = "Station"
 STORAGE_UNAVAILABLE = "storage_unavailable"
 SOUND_DEVICE_MISSING = "sound_device_missing"
+SPOOL_UNAVAILABLE = "spool_unavailable"
 _NO_RECORD = RecordContext()  # a station alarm hangs on no pump, infusion or chair
 
 
@@ -65,6 +67,8 @@ class StationMonitor:
         self.alarms.set_condition(STORAGE_UNAVAILABLE, refusing,
                                   detail=f"{recorder.waiting} records waiting, "
                                          f"{recorder.telemetry_pending} samples waiting")
+        self.alarms.set_condition(SPOOL_UNAVAILABLE, recorder.spool_error is not None,
+                                  detail=recorder.spool_error or "")
         if not self._sink.recent:
             return None
         return self._update()

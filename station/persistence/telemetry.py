@@ -31,7 +31,11 @@ class TelemetryChunk(IdMixin, Base):
     """Consecutive samples of one infusion, packed as little-endian arrays."""
 
     __tablename__ = "telemetry_chunks"
-    __table_args__ = (sa.Index("ix_telemetry_chunks_infusion_t0", "infusion_id", "t0_us"),)
+    # Unique: a chunk is known by its infusion and first sample time, so a flush written
+    # again after a lost commit answer inserts nothing twice (migration 0007).
+    __table_args__ = (
+        sa.Index("ix_telemetry_chunks_infusion_t0", "infusion_id", "t0_us", unique=True),
+    )
 
     infusion_id: Mapped[int] = mapped_column(sa.ForeignKey("infusions.id"))
     # Microseconds since 1970-01-01 UTC: integers keep loading free of datetime parsing.

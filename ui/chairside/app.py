@@ -43,6 +43,7 @@ from station.monitoring import (
     parse_endpoints,
 )
 from station.monitoring.config import with_alarm_timing
+from station.monitoring.spool import default_spool_path
 from station.persistence import AuditLog, make_sessionmaker, open_database
 from station.persistence.errors import StorageError
 from station.services import Actor, StationServices
@@ -57,7 +58,7 @@ from station.training import (
 )
 from station.training.simulated_time import SimulatorTime, settings_at_speed
 from station.unit.leases import ChairInUseError
-from station.unit.membership import unit_member
+from station.unit.membership import station_name, unit_member
 from ui.alarms.alarm_actions import AlarmActions
 from ui.alarms.alarm_sound import AlarmSound, report_to
 from ui.chairside.chair_panel import ChairPanel, ChairParts
@@ -263,14 +264,15 @@ def _run_window(station: Station, duration_s: float | None, size: tuple[int, int
 
 def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
                    services: StationServices, settings: MonitorSettings, *,
-                   clock: Callable[[], datetime] | None = None) -> MonitoringService:
+                   clock: Callable[[], datetime] | None = None,
+                   spool_path: Path | None = None) -> MonitoringService:
     """The monitoring service, timing the clinical schedule the services store (and told
-    of each of their writes); `clock`: the services' wall clock when it is not the real one."""
+    of each of their writes); `clock`: the services' wall clock when it is not the real one; `spool_path`: where records the database refuses are kept across a crash."""
     # The library's alarm timings (the settings screen's), as the station starts.
     settings = with_alarm_timing(settings, services.context.library.alarm_timing)
     monitoring = MonitoringService(endpoints, sessions, settings=settings,
                                    clock=None if clock is None else WallClock(clock),
-                                   schedule=StoredSchedule(services))
+                                   schedule=StoredSchedule(services), spool_path=spool_path)
     services.context.changes.subscribe(monitoring.records_changed)
     return monitoring
 
@@ -279,10 +281,13 @@ def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session
 def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
                 services: StationServices, settings: MonitorSettings,
                 clock: Callable[[], datetime] | None) -> Iterator[MonitoringService]:
-    monitoring = monitoring_for(endpoints, sessions, services, settings, clock=clock)
+    engine = sessions.kw["bind"]
+    spool = default_spool_path(station_name(), engine.url.render_as_string(hide_password=False))
+    monitoring = monitoring_for(endpoints, sessions, services, settings, clock=clock,
+                                spool_path=spool)
     # The chairs' leases first (ChairInUseError if another live station of the unit has
     # one), then the pumps; the leases are given back after the monitoring stops.
-    with unit_member(monitoring, sessions.kw["bind"]):
+    with unit_member(monitoring, engine):
         monitoring.start()
         try:
             yield monitoring
