@@ -6,10 +6,10 @@ in order) once the database takes writes again. `sound_device_missing` is a fact
 its loudspeaker: the window reports what its audio output does (`sound_output`), and
 the alarm is raised and ended here, so its transitions are stored with who and when
 like any other; `spool_unavailable` while the station's own disk refuses the records
-the database cannot take (kept in memory only). Their snapshot has the id `STATION` and reaches subscribers like a
-chair's; acknowledge, audio pause and reset go through the `MonitoringService` with
-that id. `storage` says since when records have been waiting
-(the chairside window's strip), until every one of them is stored.
+the database cannot take (kept in memory only). Their snapshot has the id `STATION`
+and reaches subscribers like a chair's; acknowledge, audio pause and reset go through
+the `MonitoringService` with that id. `storage` says since when records have been
+waiting (the chairside window's strip), until every one of them is stored.
 """
 
 from __future__ import annotations

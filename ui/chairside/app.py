@@ -267,7 +267,8 @@ def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session
                    clock: Callable[[], datetime] | None = None,
                    spool_path: Path | None = None) -> MonitoringService:
     """The monitoring service, timing the clinical schedule the services store (and told
-    of each of their writes); `clock`: the services' wall clock when it is not the real one; `spool_path`: where records the database refuses are kept across a crash."""
+    of each of their writes); `clock`: the services' wall clock when it is not the real
+    one; `spool_path`: where records the database refuses are kept across a crash."""
     # The library's alarm timings (the settings screen's), as the station starts.
     settings = with_alarm_timing(settings, services.context.library.alarm_timing)
     monitoring = MonitoringService(endpoints, sessions, settings=settings,
