@@ -17,7 +17,7 @@ TILE_W = 180
 TILE_H = 124
 GAP = 6
 # Above this many changed tiles one rectangle is cheaper to paint than a region of many:
-# every draw is clipped to the region, and a 48-rectangle clip made a paint 3x slower.
+# every draw is clipped to the region, and a 48-rectangle clip made a paint 2x slower.
 MAX_PARTIAL = 8
 
 
@@ -46,8 +46,8 @@ class TileGrid(QWidget):
         """Show `tiles`; only the tiles that differ from those shown are repainted (a tile
         carries its words at `now`, so a new minute is a changed tile)."""
         old, self.tiles, self.now = self.tiles, tiles, now
+        self.painter.forget_except({tile.label for tile in tiles})
         if len(old) != len(tiles):
-            self.painter.forget_except({tile.label for tile in tiles})
             self.updateGeometry()
             self.update()
             return
