@@ -7,7 +7,6 @@ the outage's two link events once each, every sample once."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,19 +19,15 @@ from sqlalchemy.engine import Engine
 from station.monitoring.spool import LocalSpool, default_spool_path
 from station.monitoring.spool_records import Spooled
 from station.persistence import load_series, make_sessionmaker
-from station.persistence.alarms import Alarm, AlarmTransition
 from station.persistence.events import InfusionEvent, InfusionEventKind
-from station.persistence.scheduling import Chair
 from tests.monitoring.conftest import migrated
 from tests.support.simulator_process import SimulatorProcess, wait_until
 from tests.unit.private_pg import PrivateServer, available
-from tests.unit.stations import StationProcess, raised
+from tests.unit.stations import StationProcess, printed, raised, stored_transitions
 from tests.unit.world import seed_station_chairs
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not available(), reason="no PostgreSQL binaries to start")]
-
-Printed = Counter[tuple[str, str, str, str]]
 
 
 @pytest.fixture
@@ -48,20 +43,6 @@ def engine(server: PrivateServer) -> Iterator[Engine]:
     made = migrated(server.url)
     yield made
     made.dispose()
-
-
-def stored_transitions(engine: Engine) -> Printed:
-    stmt = (sa.select(Chair.label, Alarm.code, AlarmTransition.kind, AlarmTransition.at)
-            .join(Alarm, Alarm.id == AlarmTransition.alarm_id)
-            .outerjoin(Chair, Chair.id == Alarm.chair_id))
-    with engine.connect() as conn:  # a station-wide alarm has no chair: "Station"
-        return Counter((label or "Station", code, kind.value,
-                        at.astimezone(UTC).isoformat(timespec="milliseconds"))
-                       for label, code, kind, at in conn.execute(stmt))
-
-
-def printed(station: StationProcess) -> Printed:
-    return Counter((ln["chair"], ln["condition"], ln["kind"], ln["at"]) for ln in station.lines)
 
 
 def link_events(engine: Engine) -> list[tuple[bool | None, datetime]]:

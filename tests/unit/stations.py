@@ -10,10 +10,17 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from station.persistence.alarms import Alarm, AlarmTransition
+from station.persistence.scheduling import Chair
 from tests.support.simulator_process import REPO_ROOT
 
 CLI = Path(sys.executable).parent / "infusion-station"
@@ -92,3 +99,23 @@ class StationProcess:
 def raised(chair: str, condition: str, kind: str = "raised") -> Callable[[dict[str, Any]], bool]:
     return lambda line: (line["chair"], line["condition"], line["kind"]) == (
         chair, condition, kind)
+
+
+Transitions = Counter[tuple[str, str, str, str]]
+
+
+def stored_transitions(engine: Engine) -> Transitions:
+    """Every stored alarm transition as (chair, condition, kind, UTC time), counted."""
+    stmt = (sa.select(Chair.label, Alarm.code, AlarmTransition.kind, AlarmTransition.at)
+            .join(Alarm, Alarm.id == AlarmTransition.alarm_id)
+            .outerjoin(Chair, Chair.id == Alarm.chair_id))
+    with engine.connect() as conn:  # a station-wide alarm has no chair: "Station"
+        return Counter((label or "Station", code, kind.value,
+                        at.astimezone(UTC).isoformat(timespec="milliseconds"))
+                       for label, code, kind, at in conn.execute(stmt))
+
+
+def printed(*stations: StationProcess) -> Transitions:
+    """Every transition the stations printed, in the same form."""
+    return Counter((ln["chair"], ln["condition"], ln["kind"], ln["at"])
+                   for station in stations for ln in station.lines)

@@ -11,25 +11,21 @@ from __future__ import annotations
 import contextlib
 import queue
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from station.persistence import load_series, make_sessionmaker
-from station.persistence.alarms import Alarm, AlarmTransition
-from station.persistence.scheduling import Chair
 from station.unit.feed import FeedSettings, UnitFeed
 from station.unit.sources import change_source
 from station.unit.tiles import ChairTile, TileState
 from tests.monitoring.conftest import migrated
 from tests.support.simulator_process import SimulatorProcess
 from tests.unit.private_pg import PrivateServer, available
-from tests.unit.stations import StationProcess, raised
+from tests.unit.stations import StationProcess, printed, raised, stored_transitions
 from tests.unit.world import seed_station_chairs
 
 pytestmark = [pytest.mark.postgres,
@@ -79,21 +75,6 @@ def watched(tiles: dict[str, ChairTile]) -> bool:
     return set(tiles) == {"C1", "C2"} and all(
         t.state is not TileState.STALE and t.facts.infusion_status == "running"
         and not conditions(t) & {"link_lost", "storage_unavailable"} for t in tiles.values())
-
-
-def stored_transitions(engine: Engine) -> Counter[tuple[str, str, str, str]]:
-    stmt = (sa.select(Chair.label, Alarm.code, AlarmTransition.kind, AlarmTransition.at)
-            .join(Alarm, Alarm.id == AlarmTransition.alarm_id)
-            .outerjoin(Chair, Chair.id == Alarm.chair_id))
-    with engine.connect() as conn:  # a station-wide alarm has no chair: "Station"
-        return Counter((label or "Station", code, kind.value,
-                        at.astimezone(UTC).isoformat(timespec="milliseconds"))
-                       for label, code, kind, at in conn.execute(stmt))
-
-
-def printed(*stations: StationProcess) -> Counter[tuple[str, str, str, str]]:
-    return Counter((ln["chair"], ln["condition"], ln["kind"], ln["at"])
-                   for station in stations for ln in station.lines)
 
 
 @pytest.mark.timeout(300)
