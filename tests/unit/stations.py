@@ -20,7 +20,8 @@ CLI = Path(sys.executable).parent / "infusion-station"
 
 
 class StationProcess:
-    """One station: `monitor --db URL LABEL=PORT...` with INFUSION_STATION_NAME=name."""
+    """One station: `monitor --db URL --allow-simulated-pumps LABEL=PORT...` with
+    INFUSION_STATION_NAME=name (the engineering setting: a normal station on pump-sim)."""
 
     def __init__(self, name: str, db_url: str, ports: dict[str, str]) -> None:
         self.name = name
@@ -29,7 +30,8 @@ class StationProcess:
                "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT),
                                                          os.environ.get("PYTHONPATH")) if p)}
         self.process = subprocess.Popen(
-            [str(CLI), "monitor", "--db", db_url, *(f"{k}={v}" for k, v in ports.items())],
+            [str(CLI), "monitor", "--db", db_url, "--allow-simulated-pumps",
+             *(f"{k}={v}" for k, v in ports.items())],
             stdout=subprocess.PIPE, stderr=self._log, env=env, text=True)
         self.lines: list[dict[str, Any]] = []
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
