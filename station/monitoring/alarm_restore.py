@@ -8,7 +8,9 @@ acknowledged one acknowledged, a paused one paused until its stored `pause_until
 Replaying the stored transitions gives the state; nothing new is stored by the restore,
 and later transitions go to the same alarm rows. The conditions' sources then carry on:
 one that has ended (a lost link now up, a timer no longer due) ends its alarm as usual.
-This is generic: it covers every condition of the table, timers' included.
+This is generic: it covers every condition of the table, timers' included. The
+station's own alarms (`storage_unavailable`...) are taken up the same way, by the
+station's name stored on them (`alarms.station`): several stations share one database.
 """
 
 from __future__ import annotations
@@ -52,18 +54,29 @@ class Now:
         return self.monotonic - (self.utc - moment).total_seconds()
 
 
-def load_open_alarms(sessions: sessionmaker[Session], *, chair_row: int | None,
-                     port_url: str, now: Now,
-                     policy: AlarmPolicy | None = None) -> list[OpenAlarm]:
-    """The chair's alarms that the log does not show closed, oldest first."""
-    ended = sa.or_(StoredTransition.kind.in_([Kind.RESET, Kind.CLOSED]),
-                   sa.and_(StoredTransition.kind == Kind.CONDITION_ENDED,
-                           StoredAlarmRow.latching.is_(False)))
-    closed = sa.exists().where(StoredTransition.alarm_id == StoredAlarmRow.id, ended)
+def chair_alarms(chair_row: int | None, port_url: str) -> sa.ColumnElement[bool]:
+    """A chair's alarms: of its chair row, or (without one) of the pumps seen on its port."""
     pumps_here = sa.select(Pump.id).where(Pump.port_url == port_url)
     owner = sa.and_(StoredAlarmRow.chair_id.is_(None), StoredAlarmRow.pump_id.in_(pumps_here))
     if chair_row is not None:
         owner = sa.or_(StoredAlarmRow.chair_id == chair_row, owner)
+    return owner
+
+
+def station_alarms(station: str) -> sa.ColumnElement[bool]:
+    """The station-wide alarms of the station of that name (no chair, no pump)."""
+    return sa.and_(StoredAlarmRow.station == station, StoredAlarmRow.chair_id.is_(None),
+                   StoredAlarmRow.pump_id.is_(None))
+
+
+def load_open_alarms(sessions: sessionmaker[Session], owner: sa.ColumnElement[bool],
+                     now: Now, policy: AlarmPolicy | None = None) -> list[OpenAlarm]:
+    """The alarms of `owner` (`chair_alarms`, `station_alarms`) that the log does not
+    show closed, oldest first."""
+    ended = sa.or_(StoredTransition.kind.in_([Kind.RESET, Kind.CLOSED]),
+                   sa.and_(StoredTransition.kind == Kind.CONDITION_ENDED,
+                           StoredAlarmRow.latching.is_(False)))
+    closed = sa.exists().where(StoredTransition.alarm_id == StoredAlarmRow.id, ended)
     stmt = sa.select(StoredAlarmRow).where(owner, ~closed).order_by(StoredAlarmRow.id)
     with storage_errors("cannot read the open alarms"), sessions() as session:
         rows = list(session.scalars(stmt))

@@ -121,11 +121,7 @@ class ChairMonitor:
         if found is None:
             return
         self._alarms_restored = True
-        for stored in found:
-            alarm = self.alarms.restore(stored.condition, f"stored-{stored.stored_id}",
-                                        stored.priority, stored.state)
-            if alarm is not None:
-                self._recorder.adopt(alarm.alarm_id, stored.stored_id)
+        self._recorder.take_up(self.alarms, found)
 
     # -- driver events ------------------------------------------------------------------
 

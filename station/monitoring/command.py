@@ -138,11 +138,11 @@ def run_monitor(ports: list[str], db_url: str | None, duration_s: float | None, 
         err.write(f"infusion-station monitor: {exc}\n")
         return 2
     try:
-        spool = default_spool_path(station_name(),
-                                   engine.url.render_as_string(hide_password=False))
+        station = station_name()
+        spool = default_spool_path(station, engine.url.render_as_string(hide_password=False))
         service = MonitoringService(endpoints, sessions, settings=settings, schedule=schedule,
                                     clock=None if clock is None else WallClock(clock),
-                                    spool_path=spool)
+                                    spool_path=spool, station=station)
         service.subscribe(PumpGate(service, admission, AuditLog(sessions), say_refused))
         service.subscribe(print_transitions)
         for line in (admission.banner, "TRAINING: simulated pumps only, the training "

@@ -21,8 +21,14 @@ from typing import TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.driver import PumpInfo, Sample
-from station.alarms import CONDITIONS, AlarmTransition, ConditionSpec
-from station.monitoring.alarm_restore import Now, OpenAlarm, load_open_alarms
+from station.alarms import CONDITIONS, AlarmTransition, ChairAlarms, ConditionSpec
+from station.monitoring.alarm_restore import (
+    Now,
+    OpenAlarm,
+    chair_alarms,
+    load_open_alarms,
+    station_alarms,
+)
 from station.monitoring.backlog import WriteBacklog
 from station.monitoring.program import InfusionProgram, load_program
 from station.monitoring.pump_registry import PumpRegistry
@@ -115,11 +121,22 @@ class MonitorRecorder:
                     now: Now) -> list[OpenAlarm] | None:
         """The chair's alarms stored open before a restart; None while unreadable."""
         return self.look_up(f"the open alarms at {port_url}", lambda: load_open_alarms(
-            self._sessions, chair_row=chair_row, port_url=port_url, now=now))
+            self._sessions, chair_alarms(chair_row, port_url), now))
 
-    def adopt(self, engine_alarm_id: str, stored_id: int) -> None:
-        """Later transitions of a restored engine alarm go to its stored row."""
-        self._records.stored_ids[engine_alarm_id] = stored_id
+    def open_station_alarms(self, station: str, now: Now) -> list[OpenAlarm] | None:
+        """The station-wide alarms `station` had open before a restart (written by the
+        spool's replay included); None while unreadable."""
+        return self.look_up(f"the open alarms of station {station}", lambda: load_open_alarms(
+            self._sessions, station_alarms(station), now))
+
+    def take_up(self, alarms: ChairAlarms, found: list[OpenAlarm]) -> None:
+        """The engine takes up the stored open alarms; their later transitions go to
+        their stored rows."""
+        for stored in found:
+            alarm = alarms.restore(stored.condition, f"stored-{stored.stored_id}",
+                                   stored.priority, stored.state)
+            if alarm is not None:
+                self._records.stored_ids[alarm.alarm_id] = stored.stored_id
 
     # -- pump events --------------------------------------------------------------------
 

@@ -83,11 +83,13 @@ class MonitoringService:
                  settings: MonitorSettings | None = None, clock: Clock | None = None,
                  open_port: Callable[[str], TransportFactory] = serial_transport_factory,
                  schedule: ScheduleSource | None = None,
-                 spool_path: Path | None = None) -> None:
+                 spool_path: Path | None = None, station: str | None = None) -> None:
         """`schedule` reads a chair's clinical schedule (pause, titration, checks,
         observation) from the stored record; without it those alarms are not timed.
         `spool_path`: the local file that keeps what the database refuses across a
-        crash (`default_spool_path`); without it such records are kept in memory."""
+        crash (`default_spool_path`); without it such records are kept in memory.
+        `station`: this station's name in the unit (`station_name()`), stored on its
+        station-wide alarms so a restart takes up its own; None: none is taken up."""
         chair_ids = [e.chair_id for e in endpoints]
         if len(set(chair_ids)) != len(chair_ids):
             raise ValueError(f"each chair is watched once: {chair_ids}")
@@ -103,7 +105,8 @@ class MonitoringService:
         self._chairs = {e.chair_id: ChairMonitor(e, self._recorder, self._clock, self.settings,
                                                  schedule)
                         for e in endpoints}
-        self._station = StationMonitor(self._recorder, self._clock, self.settings)
+        self._station = StationMonitor(self._recorder, self._clock, self.settings,
+                                       station=station)
         self._queue: queue.SimpleQueue[DriverEvent | _Command | _Reload | _Stop] = (
             queue.SimpleQueue())
         self._changes_lock = threading.Lock()
@@ -287,6 +290,7 @@ class MonitoringService:
 
     def _run(self) -> None:
         self._guarded(STATION, "writing the local spool", self._replay_spool)
+        self._guarded(STATION, "taking up the station's alarms", self._station.begin)
         for chair in self._chairs.values():
             chair.begin()
         tick_s = self.settings.tick_s

@@ -10,6 +10,12 @@ the database cannot take (kept in memory only). Their snapshot has the id `STATI
 and reaches subscribers like a chair's; acknowledge, audio pause and reset go through
 the `MonitoringService` with that id. `storage` says since when records have been
 waiting (the chairside window's strip), until every one of them is stored.
+
+They are stored with no chair and no pump but the station's name (`alarms.station`):
+at `begin` (after the local spool's replay) the station takes up those it had open
+before a crash as chairs do theirs (station/monitoring/alarm_restore.py), so a
+`storage_unavailable` of a killed run ends on its own row once the database works, and
+no second row is raised. Another station's on the same database are not its own.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from datetime import datetime
 
 from devices.driver import LinkState
 from station.alarms import AlarmClock, Cause, ChairAlarms
+from station.monitoring.alarm_restore import Now
 from station.monitoring.config import MonitorSettings
 from station.monitoring.recorder import MonitorRecorder, RecordContext, StoringSink
 from station.monitoring.snapshot import AlarmView, ChairSnapshot, ChairUpdate
@@ -27,7 +34,6 @@ STATION = "Station"
 STORAGE_UNAVAILABLE = "storage_unavailable"
 SOUND_DEVICE_MISSING = "sound_device_missing"
 SPOOL_UNAVAILABLE = "spool_unavailable"
-_NO_RECORD = RecordContext()  # a station alarm hangs on no pump, infusion or chair
 
 
 @dataclass(frozen=True)
@@ -45,18 +51,42 @@ class StationMonitor:
     chair_id = STATION
 
     def __init__(self, recorder: MonitorRecorder, clock: AlarmClock,
-                 settings: MonitorSettings | None = None) -> None:
+                 settings: MonitorSettings | None = None, *, station: str | None = None) -> None:
+        """`station`: this station's name in the unit, stored on its alarms; None: they
+        are stored without one and none is taken up after a restart."""
         settings = settings or MonitorSettings()
         self._recorder = recorder
         self._clock = clock
+        self._station = station
         self.storage = StorageState()  # replaced whole: other threads read it unlocked
-        self._sink = StoringSink(recorder, lambda: _NO_RECORD)
+        # A station alarm hangs on no pump, infusion or chair: on the station.
+        context = RecordContext(station=station)
+        self._sink = StoringSink(recorder, lambda: context)
         self.alarms = ChairAlarms(STATION, self._sink, clock, conditions=settings.conditions,
                                   policy=settings.alarm_policy)
+        self._alarms_restored = station is None
+
+    def begin(self) -> ChairUpdate | None:
+        """Monitoring starts: take up this station's alarms stored open before a restart
+        (retried at each check while the database cannot say); an update if any was."""
+        return self._update() if self._restore_alarms() else None
+
+    def _restore_alarms(self) -> bool:
+        if self._station is None:
+            return False
+        now = Now(self._clock.utc_now(), self._clock.monotonic())
+        found = self._recorder.open_station_alarms(self._station, now)
+        if found is None:
+            return False
+        self._alarms_restored = True
+        self._recorder.take_up(self.alarms, found)
+        return bool(found)
 
     def check(self) -> ChairUpdate | None:
         """After each event and tick: `storage_unavailable` follows the recorder; an
         update when any alarm of the station changed."""
+        if not self._alarms_restored:
+            self._restore_alarms()
         recorder = self._recorder
         refusing = recorder.refusing
         since = self.storage.waiting_since

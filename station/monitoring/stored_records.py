@@ -4,9 +4,10 @@
 transition needs to find the alarm row again, also after a restart), writes any record
 of the backlog (the alarm log, the event store, telemetry chunks) and answers the
 backlog's question before a retry: is it there already (its commit's answer may have
-been lost, or an earlier run stored it)? Alarms are found by condition, time, pump and
-chair; transitions by alarm row, kind and time; events by kind, time, pump, infusion
-and text; telemetry needs no question (unique chunk keys, inserted only when new).
+been lost, or an earlier run stored it)? Alarms are found by condition, time, pump,
+chair and (a station-wide one) station; transitions by alarm row, kind and time;
+events by kind, time, pump, infusion and text; telemetry needs no question (unique
+chunk keys, inserted only when new).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class RecordContext:
     pump_id: int | None = None
     infusion_id: int | None = None
     chair_id: int | None = None  # the `chairs` row labelled with the chair's id, if any
+    station: str | None = None  # a station-wide alarm's station (its name in the unit)
 
 
 class StoredRecords:
@@ -65,7 +67,7 @@ class StoredRecords:
     def transition(self, transition: AlarmTransition, context: RecordContext) -> Spooled:
         """The record of one transition (the RAISED one creates the alarm row)."""
         where: Data = {"pump_id": context.pump_id, "infusion_id": context.infusion_id,
-                       "chair_id": context.chair_id}
+                       "chair_id": context.chair_id, "station": context.station}
         if transition.kind is TransitionKind.RAISED:
             self._raised[transition.alarm_id] = {
                 "condition": transition.condition, "at": transition.at.isoformat(),
@@ -119,6 +121,7 @@ class StoredRecords:
             infusion_id=context.infusion_id,
             pump_id=context.pump_id,
             chair_id=context.chair_id,
+            station=context.station,
             actor_kind=kind,
             actor_user_id=user_id,
         )
@@ -131,7 +134,8 @@ class StoredRecords:
         return self._looked_up_exists(sa.select(stored.Alarm.id).where(
             stored.Alarm.code == condition, stored.Alarm.raised_at == raised_at,
             _same(stored.Alarm.pump_id, context.pump_id),
-            _same(stored.Alarm.chair_id, context.chair_id)))
+            _same(stored.Alarm.chair_id, context.chair_id),
+            _same(stored.Alarm.station, context.station)))
 
     def _step_row(self, transition: AlarmTransition, data: Data) -> int | None:
         """The alarm row a later transition goes to: known, or found by its RAISED."""
@@ -185,7 +189,7 @@ class StoredRecords:
             InfusionEvent.reason_detail == event.reason_detail)) is not None
 
 
-def _same(column: sa.ColumnElement[int | None] | Any, value: int | None) -> Any:
+def _same(column: sa.ColumnElement[Any] | Any, value: int | str | None) -> Any:
     return column.is_(None) if value is None else column == value
 
 

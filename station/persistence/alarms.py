@@ -61,6 +61,9 @@ class Alarm(AppendOnly, ActorMixin, IdMixin, Base):
     infusion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("infusions.id"), index=True)
     pump_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pumps.id"))
     chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("chairs.id"))
+    # The station that raised a station-wide alarm (no chair, no pump): its name in the
+    # unit, so a restarted station takes up its own open ones and no other station's.
+    station: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
 
 class AlarmTransition(AppendOnly, ActorMixin, IdMixin, Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from devices.driver import DriverConfig, LinkState, SessionTiming
 from devices.driver import Sample as DriverSample
 from station.alarms import AlarmTransition, TransitionKind
-from station.monitoring import ChairUpdate, MonitoringService, MonitorSettings, PumpEndpoint
+from station.monitoring import (
+    STATION,
+    ChairUpdate,
+    MonitoringService,
+    MonitorSettings,
+    PumpEndpoint,
+)
 from station.persistence import create_engine, make_sessionmaker
 from station.persistence.schema import upgrade_engine
 from tests.persistence.conftest import pg_schema_url  # noqa: F401 - a fixture used here
@@ -48,6 +55,28 @@ def sessions(sqlite_file: str) -> Iterator[sessionmaker[Session]]:
     """Sessions on a migrated SQLite file."""
     engine = migrated(sqlite_file)
     yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@dataclass
+class LockableFile:
+    """A migrated SQLite file whose engine gives up quickly on a lock, and another
+    program's connection to it that can hold that lock (`BEGIN EXCLUSIVE`)."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+    other: sqlite3.Connection
+
+
+@pytest.fixture
+def lockable_file(tmp_path: Path) -> Iterator[LockableFile]:
+    path = tmp_path / "station.sqlite"
+    engine = create_engine(f"sqlite:///{path}", busy_timeout_ms=50)
+    upgrade_engine(engine)
+    other = sqlite3.connect(path, isolation_level=None)
+    yield LockableFile(path, engine, make_sessionmaker(engine), other)
+    other.close()
     engine.dispose()
 
 
@@ -87,7 +116,9 @@ class Watched:
         return at, found, update
 
     def link(self, state: LinkState, timeout_s: float = 20.0) -> ChairUpdate:
-        return self.next_update(lambda u: u.snapshot.link_state is state, timeout_s)[1]
+        """A chair's link (the station's own snapshot is always "up")."""
+        return self.next_update(lambda u: u.snapshot.chair_id != STATION
+                                and u.snapshot.link_state is state, timeout_s)[1]
 
     def samples(self, count: int, timeout_s: float = 30.0) -> list[DriverSample]:
         """Wait for `count` more samples (I/O: the pump's replies)."""

@@ -2,56 +2,44 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 
 from devices.driver import LinkState
 from station.alarms import Priority, TransitionKind
 from station.monitoring import STATION, PumpEndpoint
-from station.persistence import create_engine, make_sessionmaker
-from station.persistence.schema import upgrade_engine
-from tests.monitoring.conftest import SPEED, Watched
+from tests.monitoring.conftest import SPEED, LockableFile, Watched
 from tests.monitoring.world import seed_running_infusion, stored_alarms, stored_kinds
 from tests.support.simulator_process import SimulatorProcess
 
 
 def test_a_locked_database_raises_storage_unavailable_until_everything_is_stored(
-        tmp_path: Path, simulator: Callable[..., SimulatorProcess],
+        lockable_file: LockableFile, simulator: Callable[..., SimulatorProcess],
         watch: Callable[..., Watched]) -> None:
-    path = tmp_path / "station.sqlite"
-    engine = create_engine(f"sqlite:///{path}", busy_timeout_ms=50)
-    upgrade_engine(engine)
-    sessions = make_sessionmaker(engine)
-    other = sqlite3.connect(path, isolation_level=None)
-    try:
-        seed_running_infusion(sessions)
-        sim = simulator(speed=SPEED, pumps=2)
-        watched = watch(sessions, [PumpEndpoint("C1", sim.ports[0].port),
-                                   PumpEndpoint("C2", sim.ports[1].port)])
-        watched.link(LinkState.UP)
-        pump = watched.service.pump("C1")
-        pump.set_rate(120.0).result(timeout=5)
-        pump.run().result(timeout=5)
-        watched.samples(3)
+    sessions, other = lockable_file.sessions, lockable_file.other
+    seed_running_infusion(sessions)
+    sim = simulator(speed=SPEED, pumps=2)
+    watched = watch(sessions, [PumpEndpoint("C1", sim.ports[0].port),
+                               PumpEndpoint("C2", sim.ports[1].port)])
+    watched.link(LinkState.UP)
+    pump = watched.service.pump("C1")
+    pump.set_rate(120.0).result(timeout=5)
+    pump.run().result(timeout=5)
+    watched.samples(3)
 
-        other.execute("BEGIN EXCLUSIVE")  # another program holds the file
-        _, raised, update = watched.transition("storage_unavailable")
-        # One alarm for the station, not one per chair.
-        assert (update.snapshot.chair_id, raised.chair_id) == (STATION, STATION)
-        assert (raised.priority, watched.service.station_snapshot().sound_now) == (
-            Priority.HIGH, Priority.HIGH)
-        watched.samples(5)  # monitoring carries on meanwhile
-        for chair in ("C1", "C2"):
-            assert all(a.condition != "storage_unavailable"
-                       for a in watched.service.snapshot(chair).alarms)
-        other.execute("ROLLBACK")
-        watched.transition("storage_unavailable", TransitionKind.CONDITION_ENDED)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    _, raised, update = watched.transition("storage_unavailable")
+    # One alarm for the station, not one per chair.
+    assert (update.snapshot.chair_id, raised.chair_id) == (STATION, STATION)
+    assert (raised.priority, watched.service.station_snapshot().sound_now) == (
+        Priority.HIGH, Priority.HIGH)
+    watched.samples(5)  # monitoring carries on meanwhile
+    for chair in ("C1", "C2"):
+        assert all(a.condition != "storage_unavailable"
+                   for a in watched.service.snapshot(chair).alarms)
+    other.execute("ROLLBACK")
+    watched.transition("storage_unavailable", TransitionKind.CONDITION_ENDED)
 
-        watched.service.stop()
-        [alarm] = stored_alarms(sessions, "storage_unavailable")  # stored once it could be
-        assert (alarm.category.value, alarm.chair_id) == ("technical", None)
-        assert stored_kinds(sessions, alarm.id) == ["raised", "condition_ended"]
-    finally:
-        other.close()
-        engine.dispose()
+    watched.service.stop()
+    [alarm] = stored_alarms(sessions, "storage_unavailable")  # stored once it could be
+    assert (alarm.category.value, alarm.chair_id) == ("technical", None)
+    assert stored_kinds(sessions, alarm.id) == ["raised", "condition_ended"]

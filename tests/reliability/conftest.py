@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.monitoring.conftest import (  # noqa: F401 - fixtures used here
+    lockable_file,
     sessions,
     simulator,
     sqlite_file,

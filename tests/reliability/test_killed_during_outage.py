@@ -3,7 +3,8 @@ on pump-sim and a PostgreSQL server of the test's own. The server is stopped; th
 station sees a lost link come and go (alarm transitions, link events) and keeps taking
 samples; it is SIGKILLed; the server comes back; a restarted station writes its local
 spool: every transition the first one printed is stored once, with the time it happened,
-the outage's two link events once each, every sample once."""
+the outage's two link events once each, every sample once; the storage alarm the killed
+station left open is taken up and ends on its own row, none raised twice."""
 
 from __future__ import annotations
 
@@ -111,6 +112,15 @@ def test_a_station_killed_while_the_database_is_down_loses_nothing(
     # with the time it happened.
     assert stored_transitions(engine) == printed(first) + printed(second)
     assert down_at < datetime.fromisoformat(lost["at"]) < killed_at
+    # The storage alarm raised while the server was down: one row, this station's,
+    # ended by the restarted station once the spool was written.
+    with engine.connect() as conn:
+        storage = conn.execute(sa.select(Alarm.id, Alarm.station).where(
+            Alarm.code == "storage_unavailable")).all()
+        [(storage_id, owner)] = storage
+        kinds = conn.scalars(sa.select(AlarmTransition.kind).where(
+            AlarmTransition.alarm_id == storage_id).order_by(AlarmTransition.id)).all()
+    assert (owner, [k.value for k in kinds]) == ("ws-1", ["raised", "condition_ended"])
     # The outage's two link events, once each, at their own times.
     outage = [(online, at) for online, at in link_events(engine) if down_at < at < killed_at]
     assert [online for online, _ in outage] == [False, True]

@@ -167,6 +167,29 @@ def test_a_device_that_comes_back_ends_the_stored_alarm(
     assert "no audio output device found" in alarm.cause
 
 
+def test_a_missing_sound_left_open_by_a_killed_run_ends_when_the_sound_works(
+        qtbot: QtBot, sessions: sessionmaker[Session], speaker: FakeOutput) -> None:
+    killed = MonitoringService([], sessions, station="ws-1")
+    killed.sound_output("no audio output device found")
+    killed.start()
+    qtbot.waitUntil(lambda: bool(stored_sound_alarms(sessions)), timeout=5000)
+    killed.stop()  # as after a kill: the alarm's row is open
+    restarted = MonitoringService([], sessions, station="ws-1")
+    sound = AlarmSound(output=speaker)
+    report_to(sound, restarted)
+    with qtbot.waitSignal(sound.device_restored):
+        sound.start()  # before the service starts, as the window does
+    restarted.start()
+    try:
+        qtbot.waitUntil(lambda: len(stored_sound_alarms(sessions)[0][1]) == 2, timeout=5000)
+    finally:
+        restarted.stop()
+    [(alarm, transitions)] = stored_sound_alarms(sessions)
+    assert (alarm.station, [t.kind.value for t in transitions]) == (
+        "ws-1", ["raised", "condition_ended"])
+    assert restarted.station_snapshot().alarms == ()
+
+
 def test_a_missing_wav_is_a_missing_sound(qtbot: QtBot, tmp_path: Path,
                                           speaker: FakeOutput) -> None:
     sound = AlarmSound(sound_dir=tmp_path, output=speaker)

@@ -30,7 +30,9 @@ class AlarmSound(QObject):
 
     Signals:
         device_missing(str): no sound can be made; the text says why.
-        device_restored(): sound works again after a device_missing.
+        device_restored(): sound works: at the first look (so a `sound_device_missing`
+            an earlier run left open, taken up at start, ends) and again after a
+            device_missing.
     """
 
     device_missing = Signal(str)
@@ -44,6 +46,7 @@ class AlarmSound(QObject):
         self._effects: dict[Priority, Playable] = {}
         self._playing: Priority | None = None
         self.missing_reason: str | None = None
+        self._told_working = False  # device_restored not emitted yet
         self.repeat_timer = QTimer(self)
         self.repeat_timer.timeout.connect(self._burst)
 
@@ -93,13 +96,14 @@ class AlarmSound(QObject):
             self._report_missing("no audio output device found")
             return
         # Devices changed (or first look): load afresh for the output present now.
-        was_missing = self.missing_reason is not None
+        was_missing = self.missing_reason is not None or not self._told_working
         for effect in self._effects.values():
             effect.stop()
         self._effects.clear()
         self.missing_reason = None
         self._load_effects(self._output)
         if was_missing and self.missing_reason is None:
+            self._told_working = True
             self.device_restored.emit()
 
     def _load_effects(self, output: SoundOutput) -> None:

@@ -265,15 +265,18 @@ def _run_window(station: Station, duration_s: float | None, size: tuple[int, int
 def monitoring_for(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
                    services: StationServices, settings: MonitorSettings, *,
                    clock: Callable[[], datetime] | None = None,
-                   spool_path: Path | None = None) -> MonitoringService:
+                   spool_path: Path | None = None,
+                   station: str | None = None) -> MonitoringService:
     """The monitoring service, timing the clinical schedule the services store (and told
     of each of their writes); `clock`: the services' wall clock when it is not the real
-    one; `spool_path`: where records the database refuses are kept across a crash."""
+    one; `spool_path`: where records the database refuses are kept across a crash;
+    `station`: the station's name, stored on its station-wide alarms."""
     # The library's alarm timings (the settings screen's), as the station starts.
     settings = with_alarm_timing(settings, services.context.library.alarm_timing)
     monitoring = MonitoringService(endpoints, sessions, settings=settings,
                                    clock=None if clock is None else WallClock(clock),
-                                   schedule=StoredSchedule(services), spool_path=spool_path)
+                                   schedule=StoredSchedule(services), spool_path=spool_path,
+                                   station=station)
     services.context.changes.subscribe(monitoring.records_changed)
     return monitoring
 
@@ -283,9 +286,10 @@ def _monitoring(endpoints: list[PumpEndpoint], sessions: sessionmaker[Session],
                 services: StationServices, settings: MonitorSettings,
                 clock: Callable[[], datetime] | None) -> Iterator[MonitoringService]:
     engine = sessions.kw["bind"]
-    spool = default_spool_path(station_name(), engine.url.render_as_string(hide_password=False))
+    station = station_name()
+    spool = default_spool_path(station, engine.url.render_as_string(hide_password=False))
     monitoring = monitoring_for(endpoints, sessions, services, settings, clock=clock,
-                                spool_path=spool)
+                                spool_path=spool, station=station)
     # The chairs' leases first (ChairInUseError if another live station of the unit has
     # one), then the pumps; the leases are given back after the monitoring stops.
     with unit_member(monitoring, engine):
