@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from station.monitoring.spool import LocalSpool, default_spool_path
 from station.monitoring.spool_records import Spooled
 from station.persistence import load_series, make_sessionmaker
+from station.persistence.alarms import Alarm, AlarmTransition
 from station.persistence.events import InfusionEvent, InfusionEventKind
 from tests.monitoring.conftest import migrated
 from tests.support.simulator_process import SimulatorProcess, wait_until
